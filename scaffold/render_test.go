@@ -1,0 +1,42 @@
+package scaffold
+
+import (
+	"testing"
+
+	"github.com/nanobots/nanobots/outerloop/policy"
+)
+
+// testConfig is a complete configuration, as `nanobots init` would write it
+// for a typical organization repository.
+func testConfig() policy.Config {
+	c := policy.Default()
+	c.Project.Owner = "acme"
+	c.Project.OwnerType = "organization"
+	c.Project.Number = 7
+	c.Repo = "acme/widgets"
+	c.Dispatcher = "ada-bot"
+	c.Maintainers = []string{"ada"}
+	return c
+}
+
+func testValues() Values {
+	return Values{Config: testConfig(), Rubric: DefaultRubric(), Version: "v0.1.0"}
+}
+
+// TestRenderEveryTemplate renders every template with complete values: a
+// template that refers to a missing key or function fails here, not in a
+// maintainer's repository.
+func TestRenderEveryTemplate(t *testing.T) {
+	files, err := render(testValues())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("rendered no files")
+	}
+	for _, f := range files {
+		if len(f.body) == 0 {
+			t.Errorf("%s: rendered empty", f.path)
+		}
+	}
+}
