@@ -85,8 +85,8 @@ type version struct {
 	content []byte
 }
 
-// history returns the earlier contents of path, newest first: the staged
-// version, then the version in each commit that changed it. A repository
+// history returns the earlier contents of path: the version in each commit
+// that changed it, newest first, then the staged version. A repository
 // with no commits has no history, and that is not an error.
 func (r gitRepo) history(path string) ([]version, error) {
 	var out []version
@@ -98,22 +98,23 @@ func (r gitRepo) history(path string) ([]version, error) {
 			out = append(out, version{where, content})
 		}
 	}
+	if _, err := runGit(r.root, nil, "rev-parse", "--verify", "--quiet", "HEAD"); err == nil {
+		log, err := runGit(r.root, nil, "log", "--format=%H", "--no-renames", fmt.Sprintf("--max-count=%d", historyLimit), "HEAD", "--", path)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range strings.Fields(string(log)) {
+			b, err := runGit(r.root, nil, "cat-file", "blob", c+":"+path)
+			if err != nil {
+				continue // the commit deleted the path
+			}
+			add("commit "+c[:12], b)
+		}
+	}
+	// Staged but not committed (say, init then git add): after the commits,
+	// so a version both staged and committed is named by its commit.
 	if b, err := runGit(r.root, nil, "cat-file", "blob", ":"+path); err == nil {
 		add("the index", b)
-	}
-	if _, err := runGit(r.root, nil, "rev-parse", "--verify", "--quiet", "HEAD"); err != nil {
-		return out, nil // no commits yet
-	}
-	log, err := runGit(r.root, nil, "log", "--format=%H", "--no-renames", fmt.Sprintf("--max-count=%d", historyLimit), "HEAD", "--", path)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range strings.Fields(string(log)) {
-		b, err := runGit(r.root, nil, "cat-file", "blob", c+":"+path)
-		if err != nil {
-			continue // the commit deleted the path
-		}
-		add("commit "+c[:12], b)
 	}
 	return out, nil
 }

@@ -91,14 +91,31 @@ func (r Result) Written() int {
 	return n
 }
 
-// Print writes one line per file: action, path and why.
-func (r Result) Print(w io.Writer) error {
+// Quiet reports whether c is routine enough to leave out of a short report:
+// a file already up to date, or a repo-owned file left alone.
+func (c Change) Quiet() bool {
+	return !c.Writes() && !c.Drift && (c.Action == Same || c.Action == Keep)
+}
+
+// Print writes one line per file: action, path and why. With all false it
+// leaves out quiet changes and counts them in a last line instead.
+func (r Result) Print(w io.Writer, all bool) error {
+	quiet := 0
 	for _, c := range r.Changes {
+		if !all && c.Quiet() {
+			quiet++
+			continue
+		}
 		path := c.Path
 		if t := c.Target(); t != "" && t != c.Path {
 			path = c.Path + " -> " + t
 		}
 		if _, err := fmt.Fprintf(w, "%-8s %s: %s\n", c.Action, path, c.Why); err != nil {
+			return err
+		}
+	}
+	if quiet > 0 {
+		if _, err := fmt.Fprintf(w, "%d more up to date, or repo-owned and left alone\n", quiet); err != nil {
 			return err
 		}
 	}

@@ -40,3 +40,19 @@ func TestRenderEveryTemplate(t *testing.T) {
 		}
 	}
 }
+
+// render1 returns one rendered file's full content.
+func render1(t *testing.T, v Values, path string) string {
+	t.Helper()
+	files, err := render(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.path == path {
+			return string(f.content(v.Version))
+		}
+	}
+	t.Fatalf("%s is not rendered", path)
+	return ""
+}
