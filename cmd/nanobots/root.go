@@ -87,6 +87,7 @@ token.`,
 	root.SetErr(s.Err)
 	root.AddCommand(
 		newVersionCmd(s),
+		newSimCmd(s),
 	)
 	return root
 }
