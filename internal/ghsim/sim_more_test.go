@@ -1,0 +1,90 @@
+package ghsim_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/shurcooL/githubv4"
+
+	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/internal/ghsim"
+)
+
+func TestOrganizationBoard(t *testing.T) {
+	s := newSim(t)
+	org := s.world.AddUser("acme", "Organization")
+	octo := s.world.User("octo")
+	p := s.world.AddProject(org, "acme roadmap")
+	s.world.AddToken("ghp_outsider", "mona", "project", "repo")
+
+	var q struct {
+		Organization struct {
+			ProjectV2 struct {
+				Title  string `graphql:"title"`
+				Status struct {
+					SingleSelect struct {
+						Options []struct {
+							Name string `graphql:"name"`
+						} `graphql:"options"`
+					} `graphql:"... on ProjectV2SingleSelectField"`
+				} `graphql:"field(name: \"Status\")"`
+			} `graphql:"projectV2(number: $number)"`
+		} `graphql:"organization(login: $login)"`
+	}
+	vars := map[string]any{"login": githubv4.String("acme"), "number": githubv4.Int(p.Number)}
+	// Not a member yet: GitHub answers NOT_FOUND rather than revealing it.
+	if err := s.client("t").Query(context.Background(), &q, vars); !errors.Is(err, ghclient.ErrNotFound) {
+		t.Fatalf("non-member: err = %v, want ErrNotFound", err)
+	}
+	s.world.AddMember(org, octo)
+	if err := s.client("t").Query(context.Background(), &q, vars); err != nil {
+		t.Fatalf("member: %v", err)
+	}
+	if q.Organization.ProjectV2.Title != "acme roadmap" || len(q.Organization.ProjectV2.Status.SingleSelect.Options) != 3 {
+		t.Errorf("got %+v, want acme roadmap with GitHub's three default Status options", q.Organization.ProjectV2)
+	}
+	if err := s.client("ghp_outsider").Query(context.Background(), &q, vars); !errors.Is(err, ghclient.ErrNotFound) {
+		t.Errorf("outsider: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestGraphQLPrimaryLimit(t *testing.T) {
+	s := newSim(t, ghsim.WithLimits(ghsim.Limits{Core: 5000, GraphQL: 2}))
+	for i, wantErr := range []bool{false, false, true} {
+		code, h, out := s.post(`{ viewer { login } }`, nil)
+		_, hasErr := out["errors"]
+		if code != http.StatusOK || hasErr != wantErr {
+			t.Errorf("query %d: %d %v, want 200 with errors=%v", i+1, code, out, wantErr)
+		}
+		if wantErr {
+			if e := firstError(t, out); e["type"] != "RATE_LIMITED" || h.Get("X-Ratelimit-Remaining") != "0" {
+				t.Errorf("over the limit: %v, remaining %q; want RATE_LIMITED and 0", e, h.Get("X-Ratelimit-Remaining"))
+			}
+		}
+	}
+}
+
+func TestUnsimulatedRouteSaysSo(t *testing.T) {
+	s := newSim(t)
+	req, _ := http.NewRequest(http.MethodGet, s.url+"/repos/octo/demo/releases", nil)
+	req.Header.Set("Authorization", "token t")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotImplemented {
+		t.Errorf("a real GitHub route the simulator does not play: %d, want 501", resp.StatusCode)
+	}
+}
+
+func TestBadTokenAndAnonymousGraphQL(t *testing.T) {
+	s := newSim(t)
+	s.world.DefaultLogin = "" // only known tokens authenticate
+	code, _, _ := s.post(`{ viewer { login } }`, nil)
+	if code != http.StatusUnauthorized {
+		t.Errorf("unknown token: %d, want 401 Bad credentials", code)
+	}
+}
