@@ -232,7 +232,7 @@ type cell struct {
 }
 
 // tableCells returns the header cells and the body rows of a table, each cell
-// as plain text (code spans lose their backticks) with its source offset.
+// as text (emphasis dropped, code spans kept) with its source offset.
 func tableCells(t *east.Table, src []byte) ([]cell, [][]cell) {
 	var header []cell
 	var rows [][]cell
@@ -253,6 +253,9 @@ func tableCells(t *east.Table, src []byte) ([]cell, [][]cell) {
 				}
 				if s, ok := n.(*ast.String); ok && entering {
 					buf.Write(s.Value)
+				}
+				if _, ok := n.(*ast.CodeSpan); ok {
+					buf.WriteByte('`') // keep code spans as the author wrote them
 				}
 				return ast.WalkContinue, nil
 			})
