@@ -44,12 +44,18 @@ func (g *gq) writableProject(id string) (*Project, error) {
 	return p, nil
 }
 
-func (g *gq) projectItem(p *Project, id string) (*Item, error) {
+// writableItem finds the board and item an input's projectId and itemId name.
+func (g *gq) writableItem(in map[string]any) (*Project, *Item, error) {
+	p, err := g.writableProject(argString(in, "projectId"))
+	if err != nil {
+		return nil, nil, err
+	}
+	id := argString(in, "itemId")
 	it, err := lookup[*Item](g, id)
 	if err != nil || it.Project != p {
-		return nil, notFoundf("Could not resolve to a node with the global id of '%s'", id)
+		return nil, nil, notFoundf("Could not resolve to a node with the global id of '%s'", id)
 	}
-	return it, nil
+	return p, it, nil
 }
 
 func payload(typeName, clientID string, fields map[string]any) gqlengine.Object {
@@ -78,11 +84,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		return payload("AddProjectV2ItemByIdPayload", cid, map[string]any{"item": itemObj{g, it}}), nil
 
 	case "updateProjectV2ItemFieldValue", "clearProjectV2ItemFieldValue":
-		p, err := g.writableProject(argString(in, "projectId"))
-		if err != nil {
-			return nil, err
-		}
-		it, err := g.projectItem(p, argString(in, "itemId"))
+		p, it, err := g.writableItem(in)
 		if err != nil {
 			return nil, err
 		}
@@ -99,11 +101,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		return payload(strings.ToUpper(name[:1])+name[1:]+"Payload", cid, map[string]any{"projectV2Item": itemObj{g, it}}), nil
 
 	case "archiveProjectV2Item", "unarchiveProjectV2Item", "deleteProjectV2Item":
-		p, err := g.writableProject(argString(in, "projectId"))
-		if err != nil {
-			return nil, err
-		}
-		it, err := g.projectItem(p, argString(in, "itemId"))
+		_, it, err := g.writableItem(in)
 		if err != nil {
 			return nil, err
 		}

@@ -190,6 +190,16 @@ func (c *call) can(r *Repo, perm string) bool {
 	return rank[r.Permission(c.login())] >= rank[perm]
 }
 
+// repoIssue finds the repository and the issue (or pull request) a route names.
+func (c *call) repoIssue(p map[string]string) (*Repo, *Issue, *apiError) {
+	r, err := c.repo(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	is, err := c.issue(r, p)
+	return r, is, err
+}
+
 func (c *call) issue(r *Repo, p map[string]string) (*Issue, *apiError) {
 	n, _ := strconv.Atoi(p["issue_number"])
 	if n == 0 {
@@ -507,11 +517,7 @@ func createIssue(c *call, p map[string]string) (int, any) {
 }
 
 func getIssue(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	is, err := c.issue(r, p)
+	_, is, err := c.repoIssue(p)
 	if err != nil {
 		return 0, err
 	}
@@ -519,11 +525,7 @@ func getIssue(c *call, p map[string]string) (int, any) {
 }
 
 func updateIssue(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	is, err := c.issue(r, p)
+	r, is, err := c.repoIssue(p)
 	if err != nil {
 		return 0, err
 	}
@@ -570,11 +572,7 @@ func updateIssue(c *call, p map[string]string) (int, any) {
 }
 
 func listComments(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	is, err := c.issue(r, p)
+	_, is, err := c.repoIssue(p)
 	if err != nil {
 		return 0, err
 	}
@@ -589,11 +587,7 @@ func listComments(c *call, p map[string]string) (int, any) {
 }
 
 func createComment(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	is, err := c.issue(r, p)
+	r, is, err := c.repoIssue(p)
 	if err != nil {
 		return 0, err
 	}
@@ -657,11 +651,7 @@ func updateComment(c *call, p map[string]string) (int, any) {
 }
 
 func addLabels(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	is, err := c.issue(r, p)
+	r, is, err := c.repoIssue(p)
 	if err != nil {
 		return 0, err
 	}
@@ -687,11 +677,7 @@ func addLabels(c *call, p map[string]string) (int, any) {
 }
 
 func removeLabel(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	is, err := c.issue(r, p)
+	r, is, err := c.repoIssue(p)
 	if err != nil {
 		return 0, err
 	}
@@ -710,11 +696,7 @@ func removeLabel(c *call, p map[string]string) (int, any) {
 }
 
 func addAssignees(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	is, err := c.issue(r, p)
+	r, is, err := c.repoIssue(p)
 	if err != nil {
 		return 0, err
 	}
