@@ -169,7 +169,11 @@ func (c Config) validate() []problem {
 	var ps []problem
 	add := func(key string, err error, fix string) {
 		if err != nil {
-			ps = append(ps, problem{key, key + ": " + err.Error() + ", " + fix})
+			msg := key + ": " + err.Error()
+			if fix != "" {
+				msg += ", " + fix
+			}
+			ps = append(ps, problem{key, msg})
 		}
 	}
 	if c.Version != 1 {
@@ -197,7 +201,7 @@ func (c Config) validate() []problem {
 	for i, m := range c.Maintainers {
 		add(fmt.Sprintf("maintainers.%d", i), CheckLogin(m), "list GitHub logins")
 	}
-	add("schedule", CheckSchedule(c.Schedule), "fix the cron line")
+	add("schedule", CheckSchedule(c.Schedule), "")
 	positive := func(key string, v int, what string) {
 		if v < 1 {
 			ps = append(ps, problem{key, fmt.Sprintf("%s is %d, want a whole number of at least 1", key, v) + ", " + what})
