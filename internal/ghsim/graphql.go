@@ -88,7 +88,8 @@ func (c *call) serveGraphQL() {
 }
 
 func (c *call) answer(resp *gqlengine.Response) {
-	body, err := json.Marshal(resp)
+	// MarshalJSON writes GitHub's bytes; json.Marshal would escape <, > and & again.
+	body, err := resp.MarshalJSON()
 	if err != nil {
 		c.fail(http.StatusInternalServerError, err.Error(), "")
 		return
