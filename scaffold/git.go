@@ -32,7 +32,8 @@ func openRepo(dir string) (gitRepo, error) {
 	}
 	out, err := runGit(abs, nil, "rev-parse", "--show-toplevel")
 	if err != nil {
-		return gitRepo{}, fmt.Errorf("%q is not a git work tree (run \"git init\" there first, or pass the repository's directory): %w", dir, err)
+		// git's own message adds nothing a user can act on.
+		return gitRepo{}, fmt.Errorf("%q is not a git work tree: run \"git init\" there first, or pass the repository's directory", dir)
 	}
 	top := strings.TrimSpace(string(out))
 	same, err := sameDir(abs, top)
@@ -198,4 +199,30 @@ func unifiedDiff(path string, old, new []byte) (string, error) {
 		keep = append(keep, line)
 	}
 	return strings.Join(keep, ""), nil
+}
+
+// CheckWorkTree reports whether dir is the root of a git work tree, with the
+// message init and update give when it is not.
+func CheckWorkTree(dir string) error {
+	_, err := openRepo(dir)
+	return err
+}
+
+// OriginRepo returns "owner/name" when dir's origin remote is on github.com,
+// so init can offer it as the default for --repo.
+func OriginRepo(dir string) (string, bool) {
+	out, err := runGit(dir, nil, "remote", "get-url", "origin")
+	if err != nil {
+		return "", false
+	}
+	u := strings.TrimSpace(string(out))
+	for _, prefix := range []string{"https://github.com/", "http://github.com/", "ssh://git@github.com/", "git@github.com:"} {
+		if rest, ok := strings.CutPrefix(u, prefix); ok {
+			rest = strings.TrimSuffix(strings.TrimSuffix(rest, "/"), ".git")
+			if strings.Count(rest, "/") == 1 {
+				return rest, true
+			}
+		}
+	}
+	return "", false
 }

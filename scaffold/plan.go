@@ -28,6 +28,7 @@ const (
 	Keep     Action = "keep"     // left as it is, and that is worth saying
 	Same     Action = "same"     // already what this version renders
 	Conflict Action = "conflict" // needs a person; nothing could be written
+	Pending  Action = "pending"  // a FILE.nanobots-new from an earlier run waits for a person
 )
 
 // Change is one file's outcome.
@@ -42,6 +43,12 @@ type Change struct {
 
 	target   string // the path written (Path, or Path+NewSuffix); "" writes nothing
 	old, new []byte // content of target before and after; new nil removes it
+}
+
+// NeedsPerson reports whether c leaves work for a person: a rendering
+// written beside a file, markers to fix, or such work left from before.
+func (c Change) NeedsPerson() bool {
+	return c.Action == Beside || c.Action == Conflict || c.Action == Pending
 }
 
 // Writes reports whether carrying out c changes a file.

@@ -397,7 +397,7 @@ func (p planner) pending(changes []Change) ([]Change, error) {
 	check := func(rel string) {
 		if strings.HasSuffix(rel, NewSuffix) && !written[rel] {
 			orig := strings.TrimSuffix(rel, NewSuffix)
-			out = append(out, Change{Path: rel, Action: Keep, Drift: true,
+			out = append(out, Change{Path: rel, Owner: Engine, Action: Pending, Drift: true,
 				Why: "left by an earlier run, waiting for you: " + besideAdvice(orig)})
 		}
 	}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nanobots/nanobots/internal/version"
+	"github.com/nanobots/nanobots/scaffold"
+)
+
+type updateOptions struct {
+	dir    string
+	dryRun bool
+	check  bool
+}
+
+func newUpdateCmd(s streams) *cobra.Command {
+	opts := updateOptions{}
+	cmd := &cobra.Command{
+		Use:   "update [DIR]",
+		Short: "Bring the engine-owned files up to this version, keeping every edit",
+		Long: `update re-renders the engine-owned files of the repository at DIR (default:
+the current directory) from its .nanobots/config.json and TRIAGE.md with this
+version of nanobots.
+
+  - untouched since rendered (the marker's hash matches): replaced
+  - edited by hand: merged three ways with git merge-file, the base being the
+    rendering the marker records, found in the repository's git history
+  - no such base, or the merge conflicts: left as it is, and the new rendering
+    written beside it as FILE.nanobots-new, with what to do
+  - no longer rendered by this version: removed when untouched
+  - repo-owned files (config.json, TRIAGE.md, RECIPES.md, LEARNINGS.md): never
+    touched, only written when absent
+
+--check writes nothing and exits 1 when anything is out of date or edited by
+hand, naming each file: for CI.`,
+		Example: `  nanobots update --dry-run
+  nanobots update
+  nanobots update --check`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.dir = "."
+			if len(args) == 1 {
+				opts.dir = args[0]
+			}
+			return updateRun(s, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show what would change, as a diff, without writing")
+	cmd.Flags().BoolVar(&opts.check, "check", false, "write nothing; exit 1 if any file is out of date or edited by hand")
+	cmd.MarkFlagsMutuallyExclusive("dry-run", "check")
+	return cmd
+}
+
+func updateRun(s streams, opts updateOptions) error {
+	res, err := scaffold.Update(scaffold.UpdateOptions{Dir: opts.dir, Version: version.String(), DryRun: opts.dryRun || opts.check})
+	if err != nil {
+		return err
+	}
+	if opts.check {
+		drifted := res.Drifted()
+		if len(drifted) == 0 {
+			_, err := fmt.Fprintf(s.Out, "up to date with nanobots %s\n", version.String())
+			return err
+		}
+		if err := (scaffold.Result{Changes: drifted}).Print(s.Out, true); err != nil {
+			return err
+		}
+		return &exitError{code: 1, err: fmt.Errorf("%d files out of date or edited by hand: run \"nanobots update\" (and see the lines above)", len(drifted))}
+	}
+	if err := res.Print(s.Out, false); err != nil {
+		return err
+	}
+	if opts.dryRun {
+		if err := res.PrintDiff(s.Out); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(s.Out, "dry run: %d files would change; nothing was written\n", res.Written())
+		return err
+	}
+	waiting := 0
+	for _, c := range res.Changes {
+		if c.NeedsPerson() {
+			waiting++
+		}
+	}
+	if waiting > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d files need you: see the lines above", waiting)}
+	}
+	_, err = fmt.Fprintf(s.Out, "%d files changed; review and commit them\n", res.Written())
+	return err
+}
