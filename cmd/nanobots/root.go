@@ -87,6 +87,8 @@ token.`,
 	root.SetErr(s.Err)
 	root.AddCommand(
 		newVersionCmd(s),
+		newInitCmd(s),
+		newUpdateCmd(s),
 		newSimCmd(s),
 	)
 	return root
