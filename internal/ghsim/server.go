@@ -108,10 +108,13 @@ type call struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{s: s, w: w, r: r}
 	c.entry = Entry{Time: s.World.Now(), Method: r.Method, Path: r.URL.Path}
-	rec := &recorder{ResponseWriter: w}
+	// The answer is held until the request is logged and its hooks have
+	// run, so a client that has its answer also finds it in the log, and
+	// the scripted agent has already seen the comment it created.
+	rec := &recorder{header: w.Header()}
 	c.w = rec
 	defer func() {
-		c.entry.Status, c.entry.Bytes = rec.status, rec.bytes
+		c.entry.Status, c.entry.Bytes = rec.status, rec.body.Len()
 		if c.entry.Status == 0 {
 			c.entry.Status = http.StatusOK
 		}
@@ -119,6 +122,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for _, ev := range c.events {
 			s.World.fire(ev)
 		}
+		w.WriteHeader(c.entry.Status)
+		w.Write(rec.body.Bytes())
 	}()
 	w.Header().Set("X-GitHub-Request-Id", fmt.Sprintf("SIM:%d", time.Now().UnixNano()))
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
@@ -267,26 +272,26 @@ func etag(body []byte) string {
 	return `W/"` + hex.EncodeToString(sum[:]) + `"`
 }
 
-// recorder remembers the status and size of an answer for the log.
+// recorder holds an answer until the server has logged it.
 type recorder struct {
-	http.ResponseWriter
-	status, bytes int
+	header http.Header
+	status int
+	body   bytes.Buffer
 }
+
+func (r *recorder) Header() http.Header { return r.header }
 
 func (r *recorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
-	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += n
-	return n, err
+	return r.body.Write(b)
 }
 
 func (w *World) fire(ev CommentEvent) {
