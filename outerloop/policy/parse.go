@@ -71,8 +71,11 @@ func Parse(path string, data []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			key := te.Field
-			return Config{}, fmt.Errorf("%s: %s is %s, want %s", at(key), key, te.Value, describe(te.Type))
+			what := te.Field
+			if what == "" {
+				what = "the file"
+			}
+			return Config{}, fmt.Errorf("%s: %s is %s %s, want %s", at(te.Field), what, article(te.Value), te.Value, describe(te.Type))
 		}
 		if msg, ok := strings.CutPrefix(err.Error(), "json: cannot unmarshal "); ok {
 			return Config{}, fmt.Errorf("%s:1:1: cannot read %s", path, msg)
@@ -89,9 +92,6 @@ func Parse(path string, data []byte) (Config, error) {
 			}
 		}
 		return Config{}, positioned(path, data, err)
-	}
-	if dec.More() {
-		return Config{}, fmt.Errorf("%s:%d:%d: more than one JSON value, keep one object", path, 1, 1)
 	}
 	for _, p := range c.validate() {
 		errs = append(errs, fmt.Errorf("%s: %s", at(p.key), p.msg))
@@ -110,11 +110,21 @@ func describe(t reflect.Type) string {
 	case reflect.String:
 		return "a string"
 	case reflect.Slice:
-		return "a list of " + describe(t.Elem()) + "s"
+		if t.Elem().Kind() == reflect.String {
+			return "a list of strings"
+		}
+		return "a list"
 	case reflect.Struct:
 		return "an object"
 	}
 	return t.String()
+}
+
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // positions maps each dotted key path in a JSON document to the byte offset
@@ -201,15 +211,24 @@ func keyOffsets(data []byte) (positions, error) {
 		}
 		return p, err
 	}
-	if tok, err := dec.Token(); err != io.EOF {
-		_ = tok
-		return p, fmt.Errorf("more than one JSON value at offset %d", dec.InputOffset())
+	if _, err := dec.Token(); err != io.EOF {
+		return p, &extraValueError{offset: start(dec.InputOffset() - 1)}
 	}
 	return p, nil
 }
 
+// extraValueError is a second JSON value after the object.
+type extraValueError struct{ offset int64 }
+
+func (e *extraValueError) Error() string { return "more than one JSON value" }
+
 // positioned turns a JSON syntax error into a path:line:col message.
 func positioned(path string, data []byte, err error) error {
+	var ev *extraValueError
+	if errors.As(err, &ev) {
+		line, col := lineCol(data, ev.offset)
+		return fmt.Errorf("%s:%d:%d: a second JSON value after the object, keep one object", path, line, col)
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		line, col := lineCol(data, se.Offset)

@@ -53,7 +53,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "wrong type",
 			src:  strings.Replace(valid, `"number": 7`, `"number": "7"`, 1),
-			want: []string{`config.json:3:62: project.number is string, want a whole number`},
+			want: []string{`config.json:3:62: project.number is a string, want a whole number`},
 		},
 		{
 			name: "bad duration",
@@ -65,6 +65,22 @@ func TestParseErrors(t *testing.T) {
 			name: "syntax",
 			src:  strings.Replace(valid, `"repo": "acme/widgets",`, `"repo": "acme/widgets"`, 1),
 			want: []string{`config.json:5:3: invalid character '"' after object key:value pair, fix the JSON syntax`},
+		},
+		{
+			name: "not an object",
+			src:  "[]",
+			want: []string{`config.json:1:1: the file is an array, want an object`},
+		},
+		{
+			name: "two values",
+			src:  valid + "\n{}",
+			want: []string{`config.json:7:1: a second JSON value after the object`},
+		},
+		{
+			name: "list of strings",
+			src: strings.Replace(valid, `"repo"`, `"maintainers": "ada",
+  "repo"`, 1),
+			want: []string{`config.json:4:3: maintainers is a string, want a list of strings`},
 		},
 		{
 			name: "truncated",
