@@ -137,16 +137,16 @@ func initRun(s streams, opts initOptions) error {
 	}
 	switch {
 	case opts.dryRun:
-		_, err = fmt.Fprintf(s.Out, "dry run: %d files would be written; nothing was\n", res.Written())
+		_, err = fmt.Fprintf(s.Out, "dry run: %s would be written; nothing was\n", files(res.Written()))
 	case res.Written() == 0:
 		_, err = fmt.Fprintln(s.Out, "nothing to write: everything init writes is already there")
 	default:
-		_, err = fmt.Fprintf(s.Out, `%d files written. Next:
+		_, err = fmt.Fprintf(s.Out, `%s written. Next:
   1. Add repository secrets NANOBOTS_DISPATCH_TOKEN (a classic PAT of %s with
      scopes repo and project) and %s.
   2. Install the Claude GitHub App on %s (https://github.com/apps/claude).
   3. Review, commit and push the files above to the default branch.
-`, res.Written(), cfg.Dispatcher, cfg.ModelSecret(), cfg.Repo)
+`, files(res.Written()), cfg.Dispatcher, cfg.ModelSecret(), cfg.Repo)
 	}
 	return err
 }

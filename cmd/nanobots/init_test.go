@@ -170,7 +170,7 @@ func TestUpdateDryRunShowsADiff(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	for _, want := range []string{"create   .github/ISSUE_TEMPLATE/chore.yml", "+++ b/.github/ISSUE_TEMPLATE/chore.yml", "+name: Chore", "dry run: 1 files would change"} {
+	for _, want := range []string{"create   .github/ISSUE_TEMPLATE/chore.yml", "+++ b/.github/ISSUE_TEMPLATE/chore.yml", "+name: Chore", "dry run: 1 file would change"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

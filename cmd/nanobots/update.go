@@ -67,7 +67,7 @@ func updateRun(s streams, opts updateOptions) error {
 		if err := (scaffold.Result{Changes: drifted}).Print(s.Out, true); err != nil {
 			return err
 		}
-		return &exitError{code: 1, err: fmt.Errorf("%d files out of date or edited by hand: run \"nanobots update\" (and see the lines above)", len(drifted))}
+		return &exitError{code: 1, err: fmt.Errorf("%s out of date or edited by hand, as listed above", files(len(drifted)))}
 	}
 	if err := res.Print(s.Out, false); err != nil {
 		return err
@@ -76,7 +76,7 @@ func updateRun(s streams, opts updateOptions) error {
 		if err := res.PrintDiff(s.Out); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(s.Out, "dry run: %d files would change; nothing was written\n", res.Written())
+		_, err := fmt.Fprintf(s.Out, "dry run: %s would change; nothing was written\n", files(res.Written()))
 		return err
 	}
 	waiting := 0
@@ -86,8 +86,20 @@ func updateRun(s streams, opts updateOptions) error {
 		}
 	}
 	if waiting > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("%d files need you: see the lines above", waiting)}
+		return &exitError{code: 1, err: fmt.Errorf("%s need you, as listed above", files(waiting))}
 	}
-	_, err = fmt.Fprintf(s.Out, "%d files changed; review and commit them\n", res.Written())
+	if res.Written() == 0 {
+		_, err = fmt.Fprintln(s.Out, "nothing to change")
+		return err
+	}
+	_, err = fmt.Fprintf(s.Out, "%s changed: review and commit them\n", files(res.Written()))
 	return err
+}
+
+// files says "1 file" or "n files".
+func files(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return fmt.Sprintf("%d files", n)
 }
