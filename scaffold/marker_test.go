@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -113,5 +114,23 @@ func TestWithBlock(t *testing.T) {
 	}
 	if _, err := withBlock([]byte("<!-- "+MarkerTag+" begin version=v1 sha256="+strings.Repeat("0", 64)+" -->\nno end\n"), block); err == nil {
 		t.Error("a begin marker without an end was accepted")
+	}
+}
+
+func TestApplyRefusesLinks(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir() + "/target"
+	if err := os.WriteFile(outside, []byte("outside\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, dir+"/CLAUDE.md"); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	err := apply(dir, []Change{{Path: "CLAUDE.md", target: "CLAUDE.md", new: []byte("x\n")}})
+	if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("apply = %v, want a refusal", err)
+	}
+	if b, _ := os.ReadFile(outside); string(b) != "outside\n" {
+		t.Errorf("a file outside the repository was changed: %q", b)
 	}
 }

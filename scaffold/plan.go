@@ -150,6 +150,10 @@ func apply(root string, changes []Change) error {
 			continue
 		}
 		p := filepath.Join(root, filepath.FromSlash(c.target))
+		// Writing through a link could change a file outside the repository.
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symbolic link: nanobots does not write through links; replace it with a file", c.target)
+		}
 		if c.new == nil {
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("remove %s: %w", c.target, err)
