@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-github/v66/github"
 	"github.com/shurcooL/githubv4"
 
+	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
 	"github.com/nanobots/nanobots/internal/ghsim/restspec"
@@ -116,65 +117,6 @@ func firstError(t *testing.T, out map[string]any) map[string]any {
 	return errs[0].(map[string]any)
 }
 
-// boardQuery is the page nanobots' observe step reads, as githubv4 structs.
-type boardQuery struct {
-	User struct {
-		ProjectV2 struct {
-			ID     string `graphql:"id"`
-			Title  string `graphql:"title"`
-			Fields struct {
-				Nodes []struct {
-					SingleSelect struct {
-						ID      string `graphql:"id"`
-						Name    string `graphql:"name"`
-						Options []struct {
-							ID   string `graphql:"id"`
-							Name string `graphql:"name"`
-						} `graphql:"options"`
-					} `graphql:"... on ProjectV2SingleSelectField"`
-				} `graphql:"nodes"`
-			} `graphql:"fields(first: 50)"`
-			Items struct {
-				TotalCount int `graphql:"totalCount"`
-				PageInfo   struct {
-					HasNextPage bool   `graphql:"hasNextPage"`
-					EndCursor   string `graphql:"endCursor"`
-				} `graphql:"pageInfo"`
-				Nodes []struct {
-					ID          string `graphql:"id"`
-					IsArchived  bool   `graphql:"isArchived"`
-					FieldValues struct {
-						Nodes []struct {
-							SingleSelect struct {
-								Name  string `graphql:"name"`
-								Field struct {
-									Common struct {
-										Name string `graphql:"name"`
-									} `graphql:"... on ProjectV2FieldCommon"`
-								} `graphql:"field"`
-							} `graphql:"... on ProjectV2ItemFieldSingleSelectValue"`
-						} `graphql:"nodes"`
-					} `graphql:"fieldValues(first: 20)"`
-					Content struct {
-						Issue struct {
-							Number int    `graphql:"number"`
-							State  string `graphql:"issueState: state"`
-						} `graphql:"... on Issue"`
-						PullRequest struct {
-							Number int    `graphql:"number"`
-							State  string `graphql:"prState: state"`
-						} `graphql:"... on PullRequest"`
-					} `graphql:"content"`
-				} `graphql:"nodes"`
-			} `graphql:"items(first: 100, after: $cursor)"`
-		} `graphql:"projectV2(number: $number)"`
-	} `graphql:"user(login: $login)"`
-	RateLimit struct {
-		Cost      int `graphql:"cost"`
-		Remaining int `graphql:"remaining"`
-	} `graphql:"rateLimit"`
-}
-
 func TestBoardQueryThroughGithubv4(t *testing.T) {
 	s := newSim(t)
 	s.world.Lock()
@@ -191,52 +133,35 @@ func TestBoardQueryThroughGithubv4(t *testing.T) {
 		}
 	}
 	c := s.client("ghp_octo")
-	var q boardQuery
-	err := c.Query(context.Background(), &q, map[string]any{
-		"login": githubv4.String("octo"), "number": githubv4.Int(1), "cursor": (*githubv4.String)(nil),
-	})
+	b, err := gql.ReadBoard(context.Background(), c, gql.OwnerUser, "octo", 1)
 	if err != nil {
-		t.Fatalf("Query: %v", err)
+		t.Fatalf("ReadBoard: %v", err)
 	}
-	pv := q.User.ProjectV2
-	if pv.Title != "demo roadmap" || pv.Items.TotalCount != 3 || len(pv.Items.Nodes) != 3 {
-		t.Fatalf("board %q with %d items (%d on the page), want demo roadmap with 3", pv.Title, pv.Items.TotalCount, len(pv.Items.Nodes))
+	if b.Title != "demo roadmap" || len(b.Items) != 3 {
+		t.Fatalf("board %q with %d items, want demo roadmap with 3", b.Title, len(b.Items))
 	}
 	var statusOptions []string
-	for _, f := range pv.Fields.Nodes {
-		if f.SingleSelect.Name == "Status" {
-			for _, o := range f.SingleSelect.Options {
-				statusOptions = append(statusOptions, o.Name)
-			}
-		}
+	for _, o := range b.Field("Status").Options {
+		statusOptions = append(statusOptions, o.Name)
 	}
 	if got, want := strings.Join(statusOptions, ","), "Inbox,Backlog,Ready,In Progress,In Review,Verify,Done,Blocked"; got != want {
 		t.Errorf("Status options %s, want %s", got, want)
 	}
-	first := pv.Items.Nodes[0]
-	if first.Content.Issue.Number != 1 || first.Content.Issue.State != "OPEN" {
-		t.Errorf("first item's issue #%d %s, want #1 OPEN", first.Content.Issue.Number, first.Content.Issue.State)
+	first := b.Items[0]
+	if first.Content.Number != 1 || first.Content.State != "OPEN" || first.Values["Status"] != "Inbox" {
+		t.Errorf("first item %+v, want issue #1, OPEN, Status Inbox", first)
 	}
-	status := ""
-	for _, v := range first.FieldValues.Nodes {
-		if v.SingleSelect.Field.Common.Name == "Status" {
-			status = v.SingleSelect.Name
-		}
+	// GitHub's formula: fields 1 + items 1 + fieldValues 100 + labels 100 =
+	// 202 requests, /100 rounds to 2 points.
+	if b.Points != 2 {
+		t.Errorf("cost %d, want 2", b.Points)
 	}
-	if status != "Inbox" {
-		t.Errorf("first item's Status %q, want Inbox", status)
-	}
-	// GitHub's formula: fields 1 + items 1 + fieldValues 100 = 102
-	// requests, /100 rounds to 1 point.
-	if q.RateLimit.Cost != 1 {
-		t.Errorf("cost %d, want 1", q.RateLimit.Cost)
-	}
-	if got := c.Rate.GraphQLPoints(); got != 1 {
-		t.Errorf("client counted %d points, want 1", got)
+	if got := c.Rate.GraphQLPoints(); got != 2 {
+		t.Errorf("client counted %d points, want 2", got)
 	}
 	tot := s.server.Log.Totals()
-	if tot.GraphQL != 1 || tot.GraphQLPoints != 1 || tot.Writes != 0 {
-		t.Errorf("log totals %+v, want one GraphQL request of 1 point and no writes", tot)
+	if tot.GraphQL != 1 || tot.GraphQLPoints != 2 || tot.Writes != 0 {
+		t.Errorf("log totals %+v, want one GraphQL request of 2 points and no writes", tot)
 	}
 }
 
@@ -302,10 +227,7 @@ func TestGraphQLNotFoundAndPartialData(t *testing.T) {
 func TestProjectNeedsProjectScope(t *testing.T) {
 	s := newSim(t)
 	s.world.AddToken("ghp_reponly", "octo", "repo")
-	var q boardQuery
-	err := s.client("ghp_reponly").Query(context.Background(), &q, map[string]any{
-		"login": githubv4.String("octo"), "number": githubv4.Int(1), "cursor": (*githubv4.String)(nil),
-	})
+	_, err := gql.ReadBoard(context.Background(), s.client("ghp_reponly"), gql.OwnerUser, "octo", 1)
 	var ge *ghclient.GraphQLError
 	if !errors.As(err, &ge) || !ge.HasType("INSUFFICIENT_SCOPES") {
 		t.Fatalf("err = %v, want INSUFFICIENT_SCOPES for a token without project", err)

@@ -7,60 +7,34 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/shurcooL/githubv4"
-
+	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 )
 
 // Tour shows a new user the simulator answering as GitHub would: it reads
-// octo's board through nanobots' own client layer (githubv4, the request the
-// loop's observe step makes), lists the issues waiting in the inbox over
-// REST, then sends a document GitHub refuses and prints GitHub's error.
+// octo's board with gql.ReadBoard, the request the loop's observe step
+// makes, lists the issues waiting in the inbox over REST, then sends a document GitHub refuses and prints GitHub's error.
 func Tour(ctx context.Context, out io.Writer, baseURL string) error {
 	c, err := ghclient.New(ghclient.Settings{APIURL: baseURL, GraphQLURL: baseURL + "/graphql"}, "sim-token")
 	if err != nil {
 		return err
 	}
-	var q struct {
-		User struct {
-			ProjectV2 struct {
-				Title  string `graphql:"title"`
-				Fields struct {
-					Nodes []struct {
-						SingleSelect struct {
-							Name    string `graphql:"name"`
-							Options []struct {
-								Name string `graphql:"name"`
-							} `graphql:"options"`
-						} `graphql:"... on ProjectV2SingleSelectField"`
-					} `graphql:"nodes"`
-				} `graphql:"fields(first: 50)"`
-				Items struct {
-					TotalCount int `graphql:"totalCount"`
-				} `graphql:"items(first: 100)"`
-			} `graphql:"projectV2(number: $number)"`
-		} `graphql:"user(login: $login)"`
-		RateLimit struct {
-			Cost      int `graphql:"cost"`
-			Remaining int `graphql:"remaining"`
-		} `graphql:"rateLimit"`
-	}
-	if err := c.Query(ctx, &q, map[string]any{"login": githubv4.String("octo"), "number": githubv4.Int(1)}); err != nil {
+	b, err := gql.ReadBoard(ctx, c, gql.OwnerUser, "octo", 1)
+	if err != nil {
 		return fmt.Errorf("read octo's board: %w", err)
 	}
-	p := q.User.ProjectV2
-	fmt.Fprintf(out, "GraphQL: octo's board 1 is %q, %d items, read for %d point (%d left this hour)\n",
-		p.Title, p.Items.TotalCount, q.RateLimit.Cost, q.RateLimit.Remaining)
+	fmt.Fprintf(out, "GraphQL: octo's board 1 is %q, %d items, read for %d points (%d left this hour)\n",
+		b.Title, len(b.Items), b.Points, b.Remaining)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	for _, f := range p.Fields.Nodes {
-		if f.SingleSelect.Name == "" {
+	for _, f := range b.Fields {
+		if f.DataType != "SINGLE_SELECT" {
 			continue
 		}
 		var opts []string
-		for _, o := range f.SingleSelect.Options {
+		for _, o := range f.Options {
 			opts = append(opts, o.Name)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\n", f.SingleSelect.Name, strings.Join(opts, " · "))
+		fmt.Fprintf(tw, "  %s\t%s\n", f.Name, strings.Join(opts, " · "))
 	}
 	tw.Flush()
 
