@@ -603,6 +603,26 @@ func createComment(c *call, p map[string]string) (int, any) {
 	return http.StatusCreated, c.commentJSON(cm)
 }
 
+// repoPull finds the repository and the pull request a route names; an
+// issue's number is "Not Found" here, as on GitHub.
+func (c *call) repoPull(p map[string]string) (*Repo, *Issue, *apiError) {
+	r, is, err := c.repoIssue(p)
+	if err == nil && is.PR == nil {
+		err = notFound()
+	}
+	return r, is, err
+}
+
+// repoComment finds the repository and the comment a route names.
+func (c *call) repoComment(p map[string]string) (*Repo, *Comment, *apiError) {
+	r, err := c.repo(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	cm, err := c.comment(r, p)
+	return r, cm, err
+}
+
 func (c *call) comment(r *Repo, p map[string]string) (*Comment, *apiError) {
 	id, _ := strconv.ParseInt(p["comment_id"], 10, 64)
 	for _, is := range r.Issues {
@@ -616,11 +636,7 @@ func (c *call) comment(r *Repo, p map[string]string) (*Comment, *apiError) {
 }
 
 func getComment(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	cm, err := c.comment(r, p)
+	_, cm, err := c.repoComment(p)
 	if err != nil {
 		return 0, err
 	}
@@ -628,11 +644,7 @@ func getComment(c *call, p map[string]string) (int, any) {
 }
 
 func updateComment(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
-	if err != nil {
-		return 0, err
-	}
-	cm, err := c.comment(r, p)
+	r, cm, err := c.repoComment(p)
 	if err != nil {
 		return 0, err
 	}
@@ -962,13 +974,9 @@ func listPulls(c *call, p map[string]string) (int, any) {
 }
 
 func getPull(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
+	_, is, err := c.repoPull(p)
 	if err != nil {
 		return 0, err
-	}
-	is, err := c.issue(r, p)
-	if err != nil || is.PR == nil {
-		return 0, notFound()
 	}
 	return http.StatusOK, c.pullJSON(is)
 }
@@ -1001,13 +1009,9 @@ func createPull(c *call, p map[string]string) (int, any) {
 }
 
 func mergePull(c *call, p map[string]string) (int, any) {
-	r, err := c.repo(p)
+	r, is, err := c.repoPull(p)
 	if err != nil {
 		return 0, err
-	}
-	is, err := c.issue(r, p)
-	if err != nil || is.PR == nil {
-		return 0, notFound()
 	}
 	if !c.can(r, "write") {
 		return 0, forbidden("Resource not accessible by personal access token")
