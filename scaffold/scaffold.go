@@ -154,43 +154,37 @@ type planner struct {
 	mode    mode
 }
 
+// absentWhy says why a file that does not exist yet is written.
+var absentWhy = map[Owner]string{
+	Repo:   "repo-owned, absent: written once; nanobots never changes it again",
+	Engine: "engine-owned, absent: written",
+	Block:  "absent: created holding only the nanobots block; the rest of the file is yours",
+}
+
 func (p planner) plan(r rendered) (Change, error) {
+	c := Change{Path: r.path, Owner: r.owner}
+	cur, err := readFile(p.repo.root, r.path)
+	if err != nil {
+		return c, err
+	}
+	if cur == nil {
+		c.Action, c.Drift, c.target, c.new = Create, true, r.path, r.content(p.version)
+		c.Why = absentWhy[r.owner]
+		return c, nil
+	}
 	switch r.owner {
 	case Repo:
-		return p.planRepo(r)
+		c.Action, c.Why = Keep, "repo-owned: yours, never overwritten"
+		return c, nil
 	case Block:
-		return p.planBlock(r)
+		return p.planBlock(c, r, cur)
 	}
-	return p.planEngine(r)
+	return p.planEngine(c, r, cur)
 }
 
-func (p planner) planRepo(r rendered) (Change, error) {
-	c := Change{Path: r.path, Owner: Repo}
-	cur, err := readFile(p.repo.root, r.path)
-	if err != nil {
-		return c, err
-	}
-	if cur == nil {
-		c.Action, c.Drift, c.target, c.new = Create, true, r.path, r.body
-		c.Why = "repo-owned, absent: written once; nanobots never changes it again"
-		return c, nil
-	}
-	c.Action, c.Why = Keep, "repo-owned: yours, never overwritten"
-	return c, nil
-}
-
-func (p planner) planEngine(r rendered) (Change, error) {
-	c := Change{Path: r.path, Owner: Engine}
+// planEngine plans a file that exists.
+func (p planner) planEngine(c Change, r rendered, cur []byte) (Change, error) {
 	want := r.content(p.version)
-	cur, err := readFile(p.repo.root, r.path)
-	if err != nil {
-		return c, err
-	}
-	if cur == nil {
-		c.Action, c.Drift, c.target, c.new = Create, true, r.path, want
-		c.Why = "engine-owned, absent: written"
-		return c, nil
-	}
 	m, body, ok := splitFile(cur)
 	if !ok {
 		return beside(p.repo.root, c, want, fmt.Sprintf(
@@ -249,18 +243,9 @@ func (p planner) planEngine(r rendered) (Change, error) {
 	return c, nil
 }
 
-func (p planner) planBlock(r rendered) (Change, error) {
-	c := Change{Path: r.path, Owner: Block}
+// planBlock plans a file that exists.
+func (p planner) planBlock(c Change, r rendered, cur []byte) (Change, error) {
 	want := r.content(p.version)
-	cur, err := readFile(p.repo.root, r.path)
-	if err != nil {
-		return c, err
-	}
-	if cur == nil {
-		c.Action, c.Drift, c.target, c.new = Create, true, r.path, want
-		c.Why = "absent: created holding only the nanobots block; the rest of the file is yours"
-		return c, nil
-	}
 	b, ok, err := findBlock(cur)
 	if err != nil {
 		c.Action, c.Drift = Conflict, true
