@@ -201,6 +201,8 @@ type userBoardQuery struct {
 	RateLimit rateLimit `graphql:"rateLimit"`
 }
 
+var _ = register(userBoardQuery{}, orgBoardQuery{})
+
 type orgBoardQuery struct {
 	Owner struct {
 		ProjectV2 boardPage `graphql:"projectV2(number: $number)"`

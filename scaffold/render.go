@@ -20,7 +20,7 @@ const Module = "github.com/nanobots/nanobots/cmd/nanobots"
 // the same bytes, so a hash recorded at init can be recomputed at update.
 type Values struct {
 	Config  policy.Config
-	Rubric  Rubric
+	Rubric  policy.Rubric
 	Version string // the nanobots version that renders, recorded in markers
 }
 

@@ -20,7 +20,7 @@ func testConfig() policy.Config {
 }
 
 func testValues() Values {
-	return Values{Config: testConfig(), Rubric: DefaultRubric(), Version: "v0.1.0"}
+	return Values{Config: testConfig(), Rubric: policy.DefaultRubric(), Version: "v0.1.0"}
 }
 
 // TestRenderEveryTemplate renders every template with complete values: a

@@ -140,12 +140,12 @@ func run(dir, version string, dryRun bool, m mode, config func(root string) (pol
 // loadRubric reads the areas, kinds and sizes the issue forms offer from the
 // repository's TRIAGE.md, so forms and rubric agree even after a maintainer
 // changes the rubric; a repository without one gets the default.
-func loadRubric(root string) (Rubric, error) {
+func loadRubric(root string) (policy.Rubric, error) {
 	b, err := readFile(root, TriagePath)
 	if err != nil || b == nil {
-		return DefaultRubric(), err
+		return policy.DefaultRubric(), err
 	}
-	return ReadRubric(TriagePath, b)
+	return policy.ReadRubric(TriagePath, b)
 }
 
 type planner struct {
