@@ -31,8 +31,13 @@ func (g *gq) issueFields(typ string, is *Issue, name string, args map[string]any
 		return gtime(is.ClosedAt), true, nil
 	case "createdAt":
 		return gtime(is.CreatedAt), true, nil
-	case "updatedAt", "lastEditedAt":
+	case "updatedAt":
 		return gtime(is.UpdatedAt), true, nil
+	case "lastEditedAt":
+		if is.EditedAt.IsZero() {
+			return nil, true, nil
+		}
+		return gtime(is.EditedAt), true, nil
 	case "author":
 		if is.Author == nil {
 			return nil, true, nil

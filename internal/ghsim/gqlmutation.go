@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"strings"
+	"time"
 
 	"github.com/nanobots/nanobots/internal/ghsim/gqlengine"
 )
@@ -94,7 +95,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		}
 		if name == "clearProjectV2ItemFieldValue" {
 			delete(it.Values, f)
-		} else if err := setValue(it, f, in["value"]); err != nil {
+		} else if err := setValue(it, f, in["value"], g.w.Now()); err != nil {
 			return nil, err
 		}
 		it.UpdatedAt = g.w.Now()
@@ -343,7 +344,7 @@ func optionSpecs(raw any) ([]OptionSpec, error) {
 
 // setValue sets an item's value as updateProjectV2ItemFieldValue does: the
 // value's one key must fit the field's type.
-func setValue(it *Item, f *Field, raw any) error {
+func setValue(it *Item, f *Field, raw any, now time.Time) error {
 	v, _ := raw.(map[string]any)
 	fv := FieldValue{}
 	switch f.DataType {
@@ -379,6 +380,7 @@ func setValue(it *Item, f *Field, raw any) error {
 	default:
 		return unprocessable("Field %q of type %s cannot be updated with updateProjectV2ItemFieldValue", f.Name, f.DataType)
 	}
+	fv.UpdatedAt = now
 	it.Values[f] = fv
 	return nil
 }

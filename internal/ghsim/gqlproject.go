@@ -231,6 +231,9 @@ func (o fieldValueObj) Field(ctx context.Context, name string, args map[string]a
 	case "createdAt":
 		return gtime(o.it.CreatedAt), nil
 	case "updatedAt":
+		if v, ok := o.it.Values[f]; ok && !v.UpdatedAt.IsZero() {
+			return gtime(v.UpdatedAt), nil
+		}
 		return gtime(o.it.UpdatedAt), nil
 	case "creator":
 		return g.owner(o.it.Project.Owner), nil

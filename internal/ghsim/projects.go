@@ -224,7 +224,7 @@ func (w *World) SetOption(it *Item, field, option string) error {
 	if o == nil {
 		return fmt.Errorf("field %q has no option %q", field, option)
 	}
-	it.Values[f] = FieldValue{OptionID: o.ID}
+	it.Values[f] = FieldValue{OptionID: o.ID, UpdatedAt: w.Now()}
 	it.UpdatedAt = w.Now()
 	return nil
 }

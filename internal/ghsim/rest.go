@@ -546,10 +546,12 @@ func updateIssue(c *call, p map[string]string) (int, any) {
 		if e := tooLong(*in.Body); e != nil {
 			return 0, e
 		}
-		is.Body = *in.Body
+		if is.Body != *in.Body {
+			is.Body, is.EditedAt = *in.Body, c.s.World.Now()
+		}
 	}
-	if in.Title != nil {
-		is.Title = *in.Title
+	if in.Title != nil && is.Title != *in.Title {
+		is.Title, is.EditedAt = *in.Title, c.s.World.Now()
 	}
 	switch in.State {
 	case "closed":

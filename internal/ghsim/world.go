@@ -113,7 +113,10 @@ type Issue struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	ClosedAt    time.Time
-	PR          *PullRequest
+	// EditedAt is when the title or body was last edited (GraphQL
+	// lastEditedAt); zero when never. Comments and labels move UpdatedAt only.
+	EditedAt time.Time
+	PR       *PullRequest
 }
 
 // PullRequest is what a pull request has beyond its issue.
@@ -235,6 +238,8 @@ type FieldValue struct {
 	Number   *float64
 	Date     string
 	OptionID string
+	// UpdatedAt is when the value was last set.
+	UpdatedAt time.Time
 }
 
 // CommentEvent tells hooks that a comment was created.
@@ -617,7 +622,7 @@ func (w *World) closeIssue(is *Issue, reason string) {
 		}
 		for _, it := range p.Items {
 			if it.Content == is {
-				it.Values[status] = FieldValue{OptionID: done.ID}
+				it.Values[status] = FieldValue{OptionID: done.ID, UpdatedAt: now}
 				it.UpdatedAt = now
 			}
 		}
