@@ -236,6 +236,11 @@ func (o ownerObj) Field(ctx context.Context, name string, args map[string]any) (
 	case "databaseId":
 		return u.ID, nil
 	case "login":
+		// GraphQL gives a bot's login without the "[bot]" that REST and
+		// the web show: "github-actions", not "github-actions[bot]".
+		if u.Type == "Bot" {
+			return strings.TrimSuffix(u.Login, "[bot]"), nil
+		}
 		return u.Login, nil
 	case "name":
 		return nilIfEmpty(u.Name), nil
