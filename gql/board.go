@@ -10,6 +10,7 @@ package gql
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/shurcooL/githubv4"
 )
@@ -65,7 +66,9 @@ type Item struct {
 	Type     string // ISSUE, PULL_REQUEST, DRAFT_ISSUE, REDACTED
 	Archived bool
 	Values   map[string]string
-	Content  Content
+	// Set maps a single-select field's name to when its value was set.
+	Set     map[string]time.Time
+	Content Content
 }
 
 // Content is the issue or pull request on a card.
@@ -118,8 +121,9 @@ type fieldNode struct {
 
 type fieldValueNode struct {
 	SingleSelect struct {
-		Name  string `graphql:"name"`
-		Field struct {
+		Name      string    `graphql:"name"`
+		UpdatedAt time.Time `graphql:"updatedAt"`
+		Field     struct {
 			Common struct {
 				Name string `graphql:"name"`
 			} `graphql:"... on ProjectV2FieldCommon"`
@@ -221,6 +225,17 @@ func ReadBoard(ctx context.Context, q Querier, ownerType OwnerType, owner string
 		"cursor": (*githubv4.String)(nil),
 	}
 	b := &Board{}
+	if _, err := readItems(ctx, q, ownerType, vars, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// readItems reads board pages from vars["cursor"] on, appending the items to
+// b (and, when b has no ID yet, taking the board's fields from the first page
+// read). It returns how many requests it made.
+func readItems(ctx context.Context, q Querier, ownerType OwnerType, vars map[string]any, b *Board) (int, error) {
+	owner, number := vars["login"], vars["number"]
 	for page := 0; ; page++ {
 		var p *boardPage
 		var rl rateLimit
@@ -228,21 +243,21 @@ func ReadBoard(ctx context.Context, q Querier, ownerType OwnerType, owner string
 		case OwnerUser:
 			var uq userBoardQuery
 			if err := q.Query(ctx, &uq, vars); err != nil {
-				return nil, fmt.Errorf("read %s's board %d, page %d: %w", owner, number, page+1, err)
+				return page, fmt.Errorf("read %s's board %d, page %d: %w", owner, number, page+1, err)
 			}
 			p, rl = &uq.Owner.ProjectV2, uq.RateLimit
 		case OwnerOrganization:
 			var oq orgBoardQuery
 			if err := q.Query(ctx, &oq, vars); err != nil {
-				return nil, fmt.Errorf("read %s's board %d, page %d: %w", owner, number, page+1, err)
+				return page, fmt.Errorf("read %s's board %d, page %d: %w", owner, number, page+1, err)
 			}
 			p, rl = &oq.Owner.ProjectV2, oq.RateLimit
 		default:
-			return nil, fmt.Errorf("owner type %q: want %q or %q", ownerType, OwnerUser, OwnerOrganization)
+			return page, fmt.Errorf("owner type %q: want %q or %q", ownerType, OwnerUser, OwnerOrganization)
 		}
 		b.Points += rl.Cost
 		b.Remaining = rl.Remaining
-		if page == 0 {
+		if b.ID == "" {
 			b.ID, b.Title, b.URL = p.ID, p.Title, p.URL
 			b.Fields = decodeFields(p.Fields.Nodes)
 		}
@@ -250,7 +265,7 @@ func ReadBoard(ctx context.Context, q Querier, ownerType OwnerType, owner string
 			b.Items = append(b.Items, decodeItem(n))
 		}
 		if !p.Items.PageInfo.HasNextPage {
-			return b, nil
+			return page + 1, nil
 		}
 		vars["cursor"] = githubv4.NewString(githubv4.String(p.Items.PageInfo.EndCursor))
 	}
@@ -272,11 +287,12 @@ func decodeFields(nodes []fieldNode) []Field {
 }
 
 func decodeItem(n itemNode) Item {
-	it := Item{ID: n.ID, Type: n.Type, Archived: n.IsArchived, Values: map[string]string{}}
+	it := Item{ID: n.ID, Type: n.Type, Archived: n.IsArchived, Values: map[string]string{}, Set: map[string]time.Time{}}
 	for _, v := range n.FieldValues.Nodes {
 		switch {
 		case v.SingleSelect.Field.Common.Name != "":
 			it.Values[v.SingleSelect.Field.Common.Name] = v.SingleSelect.Name
+			it.Set[v.SingleSelect.Field.Common.Name] = v.SingleSelect.UpdatedAt
 		case v.Text.Field.Common.Name != "":
 			it.Values[v.Text.Field.Common.Name] = v.Text.Text
 		}

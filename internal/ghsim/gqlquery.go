@@ -332,7 +332,18 @@ func (o repoObj) Field(ctx context.Context, name string, args map[string]any) (a
 		if prefix != "refs/heads/" {
 			return conn("RefConnection", []string{}, func(string) any { return nil }, args)
 		}
-		return conn("RefConnection", sortedBranches(r), func(b string) any { return refObj{g, r, b} }, args)
+		branches := sortedBranches(r)
+		if q := argString(args, "query"); q != "" {
+			// GitHub filters ref names by the query text.
+			var keep []string
+			for _, b := range branches {
+				if strings.Contains(b, q) {
+					keep = append(keep, b)
+				}
+			}
+			branches = keep
+		}
+		return conn("RefConnection", branches, func(b string) any { return refObj{g, r, b} }, args)
 	case "issue", "pullRequest", "issueOrPullRequest":
 		n := argInt(args, "number")
 		is := r.Issue(n)

@@ -481,6 +481,14 @@ func (w *World) createIssue(r *Repo, author *User, title, body string) *Issue {
 	return is
 }
 
+// EditIssue sets an issue's body, as its author editing it on the web does.
+func (w *World) EditIssue(is *Issue, body string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.Now()
+	is.Body, is.EditedAt, is.UpdatedAt = body, now, now
+}
+
 // Issue returns issue or pull request number n of r.
 func (r *Repo) Issue(n int) *Issue {
 	if n < 1 || n > len(r.Issues) {

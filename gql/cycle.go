@@ -1,0 +1,452 @@
+package gql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shurcooL/githubv4"
+)
+
+// Cycle is what one cycle of the outer loop reads before it plans: the board
+// with every item, and the small reads folded into the board's first page
+// (who the token is, the inbox, the status issue candidates, the pin count).
+type Cycle struct {
+	Board *Board
+	// Viewer is the login the token belongs to.
+	Viewer string
+	// Inbox holds the open issues carrying the inbox label, oldest first;
+	// only their ids and numbers (ReadIssues gives the rest).
+	Inbox []IssueRef
+	// StatusIssues are the issues carrying the status label, open or
+	// closed, oldest first, with their bodies and authors.
+	StatusIssues []Issue
+	// Pinned is how many issues the repository has pinned.
+	Pinned int
+	// Refs are the branch names under the agent's prefix (claude/issue-…).
+	Refs []string
+	// DefaultBranch is the repository's default branch.
+	DefaultBranch string
+	// Requests is how many GraphQL requests the read took.
+	Requests int
+}
+
+// IssueRef names an issue.
+type IssueRef struct {
+	ID     string
+	Number int
+}
+
+// Issue is an issue with what the planner needs to decide its next step.
+type Issue struct {
+	ID          string
+	Number      int
+	Title       string
+	Body        string
+	URL         string
+	Author      Actor
+	State       string // OPEN, CLOSED
+	StateReason string // COMPLETED, NOT_PLANNED, REOPENED, or ""
+	CreatedAt   time.Time
+	// EditedAt is the last edit of the title or body; zero when never.
+	EditedAt  time.Time
+	ClosedAt  time.Time
+	Pinned    bool
+	Labels    []string
+	Assignees []string
+	// Comments are the latest comments, oldest first; CommentCount is how
+	// many the issue has in all.
+	Comments     []Comment
+	CommentCount int
+	// ClosingPRs are the pull requests that close the issue when merged,
+	// closed ones included.
+	ClosingPRs []PullRequest
+}
+
+// Actor is who wrote something: Type is "User", "Bot" or "Organization"
+// (GraphQL gives a bot's login without "[bot]").
+type Actor struct {
+	Login string
+	Type  string
+}
+
+// Comment is an issue comment.
+type Comment struct {
+	ID         string
+	DatabaseID int64
+	URL        string
+	Author     Actor
+	Body       string
+	CreatedAt  time.Time
+}
+
+// PullRequest is a pull request that closes an issue.
+type PullRequest struct {
+	ID       string
+	Number   int
+	URL      string
+	Title    string
+	Body     string
+	State    string // OPEN, CLOSED, MERGED
+	Draft    bool
+	HeadRef  string
+	MergedAt time.Time
+	ClosedAt time.Time
+	// MergeCommit is the merge commit's SHA once merged.
+	MergeCommit string
+	// CI is the merge commit's combined check state: SUCCESS, FAILURE,
+	// ERROR, PENDING, EXPECTED, or "" when nothing reported.
+	CI     string
+	Checks []Check
+}
+
+// Check is one check run or commit status on a merge commit.
+type Check struct {
+	Name  string
+	State string // a check run's conclusion or status, or a status's state
+	URL   string
+}
+
+// CycleQuery says what ReadCycle reads.
+type CycleQuery struct {
+	OwnerType OwnerType
+	Owner     string
+	Number    int
+	// Repo is "owner/name".
+	Repo        string
+	InboxLabel  string
+	StatusLabel string
+	// RefPrefix is the branch prefix the agent works on, e.g. "claude/issue-".
+	RefPrefix string
+}
+
+type actorNode struct {
+	Typename string `graphql:"__typename"`
+	Login    string `graphql:"login"`
+}
+
+type refIssueNodes struct {
+	TotalCount int `graphql:"totalCount"`
+	PageInfo   struct {
+		HasNextPage bool   `graphql:"hasNextPage"`
+		EndCursor   string `graphql:"endCursor"`
+	} `graphql:"pageInfo"`
+	Nodes []struct {
+		ID     string `graphql:"id"`
+		Number int    `graphql:"number"`
+	} `graphql:"nodes"`
+}
+
+type statusIssueNode struct {
+	ID        string          `graphql:"id"`
+	Number    int             `graphql:"number"`
+	Title     string          `graphql:"title"`
+	Body      string          `graphql:"body"`
+	URL       string          `graphql:"url"`
+	State     githubv4.String `graphql:"issueState: state"`
+	CreatedAt time.Time       `graphql:"createdAt"`
+	IsPinned  bool            `graphql:"isPinned"`
+	Author    actorNode       `graphql:"author"`
+}
+
+// cycleRepo is what the first page reads of the repository.
+type cycleRepo struct {
+	DefaultBranchRef struct {
+		Name string `graphql:"name"`
+	} `graphql:"defaultBranchRef"`
+	Inbox        refIssueNodes `graphql:"inbox: issues(labels: $inboxLabels, states: OPEN, first: 100, orderBy: {field: CREATED_AT, direction: ASC})"`
+	StatusIssues struct {
+		Nodes []statusIssueNode `graphql:"nodes"`
+	} `graphql:"statusIssues: issues(labels: $statusLabels, first: 10, orderBy: {field: CREATED_AT, direction: ASC})"`
+	PinnedIssues struct {
+		TotalCount int `graphql:"totalCount"`
+	} `graphql:"pinnedIssues(first: 3)"`
+	Refs struct {
+		Nodes []struct {
+			Name string `graphql:"name"`
+		} `graphql:"nodes"`
+	} `graphql:"refs(refPrefix: \"refs/heads/\", query: $refQuery, first: 100)"`
+}
+
+type viewerNode struct {
+	Login string `graphql:"login"`
+}
+
+type userCycleQuery struct {
+	Owner struct {
+		ProjectV2 boardPage `graphql:"projectV2(number: $number)"`
+	} `graphql:"user(login: $login)"`
+	Repository cycleRepo  `graphql:"repository(owner: $repoOwner, name: $repoName)"`
+	Viewer     viewerNode `graphql:"viewer"`
+	RateLimit  rateLimit  `graphql:"rateLimit"`
+}
+
+type orgCycleQuery struct {
+	Owner struct {
+		ProjectV2 boardPage `graphql:"projectV2(number: $number)"`
+	} `graphql:"organization(login: $login)"`
+	Repository cycleRepo  `graphql:"repository(owner: $repoOwner, name: $repoName)"`
+	Viewer     viewerNode `graphql:"viewer"`
+	RateLimit  rateLimit  `graphql:"rateLimit"`
+}
+
+type inboxPageQuery struct {
+	Repository struct {
+		Inbox refIssueNodes `graphql:"issues(labels: $inboxLabels, states: OPEN, first: 100, after: $cursor, orderBy: {field: CREATED_AT, direction: ASC})"`
+	} `graphql:"repository(owner: $repoOwner, name: $repoName)"`
+	RateLimit rateLimit `graphql:"rateLimit"`
+}
+
+var _ = register(userCycleQuery{}, orgCycleQuery{}, inboxPageQuery{})
+
+// ReadCycle reads the board, every item, and the small reads the planner
+// needs, in ceil(items/100) requests (one when the board is empty): the
+// first page's request also carries the viewer, the inbox, the status
+// issue candidates, the pinned count and the agent's branches. Only an
+// inbox of more than 100 open issues costs more.
+func ReadCycle(ctx context.Context, q Querier, cq CycleQuery) (*Cycle, error) {
+	repoOwner, repoName, ok := strings.Cut(cq.Repo, "/")
+	if !ok {
+		return nil, fmt.Errorf("repository %q: want owner/name", cq.Repo)
+	}
+	vars := map[string]any{
+		"login":        githubv4.String(cq.Owner),
+		"number":       githubv4.Int(cq.Number),
+		"cursor":       (*githubv4.String)(nil),
+		"repoOwner":    githubv4.String(repoOwner),
+		"repoName":     githubv4.String(repoName),
+		"inboxLabels":  []githubv4.String{githubv4.String(cq.InboxLabel)},
+		"statusLabels": []githubv4.String{githubv4.String(cq.StatusLabel)},
+		"refQuery":     githubv4.String(cq.RefPrefix),
+	}
+	var p *boardPage
+	var repo *cycleRepo
+	var viewer viewerNode
+	var rl rateLimit
+	switch cq.OwnerType {
+	case OwnerUser:
+		var uq userCycleQuery
+		if err := q.Query(ctx, &uq, vars); err != nil {
+			return nil, fmt.Errorf("read %s's board %d and %s: %w", cq.Owner, cq.Number, cq.Repo, err)
+		}
+		p, repo, viewer, rl = &uq.Owner.ProjectV2, &uq.Repository, uq.Viewer, uq.RateLimit
+	case OwnerOrganization:
+		var oq orgCycleQuery
+		if err := q.Query(ctx, &oq, vars); err != nil {
+			return nil, fmt.Errorf("read %s's board %d and %s: %w", cq.Owner, cq.Number, cq.Repo, err)
+		}
+		p, repo, viewer, rl = &oq.Owner.ProjectV2, &oq.Repository, oq.Viewer, oq.RateLimit
+	default:
+		return nil, fmt.Errorf("owner type %q: want %q or %q", cq.OwnerType, OwnerUser, OwnerOrganization)
+	}
+	c := &Cycle{
+		Board:         &Board{ID: p.ID, Title: p.Title, URL: p.URL, Fields: decodeFields(p.Fields.Nodes), Points: rl.Cost, Remaining: rl.Remaining},
+		Viewer:        viewer.Login,
+		Pinned:        repo.PinnedIssues.TotalCount,
+		DefaultBranch: repo.DefaultBranchRef.Name,
+		Requests:      1,
+	}
+	if p.ID == "" {
+		return nil, fmt.Errorf("%s's board %d: not found, or the token cannot see it", cq.Owner, cq.Number)
+	}
+	for _, n := range p.Items.Nodes {
+		c.Board.Items = append(c.Board.Items, decodeItem(n))
+	}
+	for _, n := range repo.Inbox.Nodes {
+		c.Inbox = append(c.Inbox, IssueRef{ID: n.ID, Number: n.Number})
+	}
+	for _, n := range repo.StatusIssues.Nodes {
+		c.StatusIssues = append(c.StatusIssues, Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL,
+			State: string(n.State), CreatedAt: n.CreatedAt, Pinned: n.IsPinned, Author: Actor{n.Author.Login, n.Author.Typename}})
+	}
+	for _, n := range repo.Refs.Nodes {
+		if strings.HasPrefix(n.Name, cq.RefPrefix) {
+			c.Refs = append(c.Refs, n.Name)
+		}
+	}
+	if p.Items.PageInfo.HasNextPage {
+		vars := map[string]any{
+			"login":  githubv4.String(cq.Owner),
+			"number": githubv4.Int(cq.Number),
+			"cursor": githubv4.NewString(githubv4.String(p.Items.PageInfo.EndCursor)),
+		}
+		n, err := readItems(ctx, q, cq.OwnerType, vars, c.Board)
+		c.Requests += n
+		if err != nil {
+			return nil, err
+		}
+	}
+	after := repo.Inbox.PageInfo
+	for after.HasNextPage {
+		var iq inboxPageQuery
+		vars := map[string]any{
+			"repoOwner":   githubv4.String(repoOwner),
+			"repoName":    githubv4.String(repoName),
+			"inboxLabels": []githubv4.String{githubv4.String(cq.InboxLabel)},
+			"cursor":      githubv4.NewString(githubv4.String(after.EndCursor)),
+		}
+		if err := q.Query(ctx, &iq, vars); err != nil {
+			return nil, fmt.Errorf("read %s's inbox: %w", cq.Repo, err)
+		}
+		c.Requests++
+		c.Board.Points += iq.RateLimit.Cost
+		c.Board.Remaining = iq.RateLimit.Remaining
+		for _, n := range iq.Repository.Inbox.Nodes {
+			c.Inbox = append(c.Inbox, IssueRef{ID: n.ID, Number: n.Number})
+		}
+		after = iq.Repository.Inbox.PageInfo
+	}
+	return c, nil
+}
+
+type commentNodes struct {
+	TotalCount int `graphql:"totalCount"`
+	Nodes      []struct {
+		ID         string    `graphql:"id"`
+		DatabaseID int64     `graphql:"databaseId"`
+		URL        string    `graphql:"url"`
+		Body       string    `graphql:"body"`
+		CreatedAt  time.Time `graphql:"createdAt"`
+		Author     actorNode `graphql:"author"`
+	} `graphql:"nodes"`
+}
+
+type contextNode struct {
+	CheckRun struct {
+		Name       string `graphql:"name"`
+		Status     string `graphql:"status"`
+		Conclusion string `graphql:"conclusion"`
+		DetailsURL string `graphql:"detailsUrl"`
+	} `graphql:"... on CheckRun"`
+	StatusContext struct {
+		Context   string `graphql:"context"`
+		State     string `graphql:"state"`
+		TargetURL string `graphql:"targetUrl"`
+	} `graphql:"... on StatusContext"`
+}
+
+type closingPRNode struct {
+	ID          string    `graphql:"id"`
+	Number      int       `graphql:"number"`
+	URL         string    `graphql:"url"`
+	Title       string    `graphql:"title"`
+	Body        string    `graphql:"body"`
+	State       string    `graphql:"prState: state"`
+	IsDraft     bool      `graphql:"isDraft"`
+	HeadRefName string    `graphql:"headRefName"`
+	MergedAt    time.Time `graphql:"mergedAt"`
+	ClosedAt    time.Time `graphql:"closedAt"`
+	MergeCommit struct {
+		Oid               string `graphql:"oid"`
+		StatusCheckRollup struct {
+			State    string `graphql:"state"`
+			Contexts struct {
+				Nodes []contextNode `graphql:"nodes"`
+			} `graphql:"contexts(first: 20)"`
+		} `graphql:"statusCheckRollup"`
+	} `graphql:"mergeCommit"`
+}
+
+type issueNode struct {
+	ID           string    `graphql:"id"`
+	Number       int       `graphql:"number"`
+	Title        string    `graphql:"title"`
+	Body         string    `graphql:"body"`
+	URL          string    `graphql:"url"`
+	State        string    `graphql:"issueState: state"`
+	StateReason  string    `graphql:"stateReason"`
+	CreatedAt    time.Time `graphql:"createdAt"`
+	LastEditedAt time.Time `graphql:"lastEditedAt"`
+	ClosedAt     time.Time `graphql:"closedAt"`
+	IsPinned     bool      `graphql:"isPinned"`
+	Author       actorNode `graphql:"author"`
+	Labels       struct {
+		Nodes []struct {
+			Name string `graphql:"name"`
+		} `graphql:"nodes"`
+	} `graphql:"labels(first: 20)"`
+	Assignees struct {
+		Nodes []struct {
+			Login string `graphql:"login"`
+		} `graphql:"nodes"`
+	} `graphql:"assignees(first: 10)"`
+	Comments   commentNodes `graphql:"comments(last: 30)"`
+	ClosingPRs struct {
+		Nodes []closingPRNode `graphql:"nodes"`
+	} `graphql:"closedByPullRequestsReferences(first: 5, includeClosedPrs: true)"`
+}
+
+type issuesQuery struct {
+	Nodes []struct {
+		Issue issueNode `graphql:"... on Issue"`
+	} `graphql:"nodes(ids: $ids)"`
+	RateLimit rateLimit `graphql:"rateLimit"`
+}
+
+var _ = register(issuesQuery{})
+
+// IssueBatch is how many issues one ReadIssues request reads.
+const IssueBatch = 50
+
+// CommentWindow is how many of an issue's latest comments ReadIssues reads.
+const CommentWindow = 30
+
+// ReadIssues reads the issues with the given node ids, IssueBatch to a
+// request, in the order given. points is what the reads cost.
+func ReadIssues(ctx context.Context, q Querier, ids []string) (issues []Issue, requests, points int, err error) {
+	for start := 0; start < len(ids); start += IssueBatch {
+		batch := ids[start:min(start+IssueBatch, len(ids))]
+		gids := make([]githubv4.ID, len(batch))
+		for i, id := range batch {
+			gids[i] = githubv4.ID(id)
+		}
+		var iq issuesQuery
+		if err := q.Query(ctx, &iq, map[string]any{"ids": gids}); err != nil {
+			return nil, requests, points, fmt.Errorf("read %d issues: %w", len(batch), err)
+		}
+		requests++
+		points += iq.RateLimit.Cost
+		for _, n := range iq.Nodes {
+			if n.Issue.ID != "" {
+				issues = append(issues, decodeIssue(n.Issue))
+			}
+		}
+	}
+	return issues, requests, points, nil
+}
+
+func decodeIssue(n issueNode) Issue {
+	is := Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL, State: n.State,
+		StateReason: n.StateReason, CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, ClosedAt: n.ClosedAt,
+		Pinned: n.IsPinned, Author: Actor{n.Author.Login, n.Author.Typename}, CommentCount: n.Comments.TotalCount}
+	for _, l := range n.Labels.Nodes {
+		is.Labels = append(is.Labels, l.Name)
+	}
+	for _, a := range n.Assignees.Nodes {
+		is.Assignees = append(is.Assignees, a.Login)
+	}
+	for _, c := range n.Comments.Nodes {
+		is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
+			CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
+	}
+	for _, p := range n.ClosingPRs.Nodes {
+		pr := PullRequest{ID: p.ID, Number: p.Number, URL: p.URL, Title: p.Title, Body: p.Body, State: p.State,
+			Draft: p.IsDraft, HeadRef: p.HeadRefName, MergedAt: p.MergedAt, ClosedAt: p.ClosedAt,
+			MergeCommit: p.MergeCommit.Oid, CI: p.MergeCommit.StatusCheckRollup.State}
+		for _, c := range p.MergeCommit.StatusCheckRollup.Contexts.Nodes {
+			switch {
+			case c.CheckRun.Name != "":
+				state := c.CheckRun.Conclusion
+				if state == "" {
+					state = c.CheckRun.Status
+				}
+				pr.Checks = append(pr.Checks, Check{Name: c.CheckRun.Name, State: state, URL: c.CheckRun.DetailsURL})
+			case c.StatusContext.Context != "":
+				pr.Checks = append(pr.Checks, Check{Name: c.StatusContext.Context, State: c.StatusContext.State, URL: c.StatusContext.TargetURL})
+			}
+		}
+		is.ClosingPRs = append(is.ClosingPRs, pr)
+	}
+	return is
+}
