@@ -2,7 +2,9 @@ package gql
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -449,4 +451,50 @@ func decodeIssue(n issueNode) Issue {
 		is.ClosingPRs = append(is.ClosingPRs, pr)
 	}
 	return is
+}
+
+// IssueStates reads whether each numbered issue of repo is OPEN or CLOSED,
+// in one request: one aliased issue(number:) field each. A number that is
+// not an issue of repo is left out of the map.
+func IssueStates(ctx context.Context, q Querier, repo string, numbers []int) (map[int]string, error) {
+	owner, name, ok := strings.Cut(repo, "/")
+	if !ok {
+		return nil, fmt.Errorf("repository %q: want owner/name", repo)
+	}
+	out := map[int]string{}
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	type stateNode struct {
+		Number int    `graphql:"number"`
+		State  string `graphql:"state"`
+	}
+	fields := make([]reflect.StructField, len(numbers))
+	for i, n := range numbers {
+		fields[i] = reflect.StructField{
+			Name: fmt.Sprintf("I%d", i),
+			Type: reflect.TypeFor[*stateNode](),
+			Tag:  reflect.StructTag(fmt.Sprintf(`graphql:"i%d: issue(number: %d)"`, i, n)),
+		}
+	}
+	repoType := reflect.StructOf(fields)
+	queryType := reflect.StructOf([]reflect.StructField{{
+		Name: "Repository", Type: repoType,
+		Tag: `graphql:"repository(owner: $owner, name: $name)"`,
+	}})
+	v := reflect.New(queryType)
+	err := q.Query(ctx, v.Interface(), map[string]any{"owner": githubv4.String(owner), "name": githubv4.String(name)})
+	// A number that is not an issue is a NOT_FOUND error beside the
+	// others' data; keep the data.
+	var gerr interface{ HasType(string) bool }
+	if err != nil && !(errors.As(err, &gerr) && gerr.HasType("NOT_FOUND")) {
+		return nil, fmt.Errorf("read the state of issues %v: %w", numbers, err)
+	}
+	r := v.Elem().Field(0)
+	for i := range numbers {
+		if n, _ := r.Field(i).Interface().(*stateNode); n != nil && n.Number != 0 {
+			out[n.Number] = n.State
+		}
+	}
+	return out, nil
 }

@@ -100,3 +100,21 @@ func TestReadIssuesGivesCommentsAuthorsAndClosingPullRequests(t *testing.T) {
 		t.Errorf("checks = %+v", p.Checks)
 	}
 }
+
+func TestIssueStatesReadsManyNumbersInOneRequest(t *testing.T) {
+	w := ghsim.Demo(nil)
+	r := w.Repo("octo/demo")
+	w.CloseIssue(r.Issue(2), "completed")
+	srv, c := startSim(t, w)
+	got, err := gql.IssueStates(context.Background(), c, "octo/demo", []int{1, 2, 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{1: "OPEN", 2: "CLOSED"}
+	if len(got) != len(want) || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("states = %v, want %v (99 does not exist)", got, want)
+	}
+	if n := srv.Log.Totals().Requests; n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
