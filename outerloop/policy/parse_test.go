@@ -106,6 +106,18 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "labels GitHub takes for one another",
+			src: strings.Replace(valid, `"repo"`, `"labels": {"inbox": "Summon-Human", "summon_human": "summon-human"},
+  "repo"`, 1),
+			want: []string{`config.json:4:39: labels.summon_human is "summon-human" and labels.inbox is "Summon-Human", one label to GitHub (it ignores case), give each its own name`},
+		},
+		{
+			name: "a label the loop uses for its own issues",
+			src: strings.Replace(valid, `"repo"`, `"labels": {"inbox": "nanobots:Status"},
+  "repo"`, 1),
+			want: []string{`config.json:4:14: labels.inbox is "nanobots:Status", a label the loop gives its own issues, give it another name`},
+		},
+		{
 			name: "missing keys point at the object",
 			src:  `{"project": {"owner": "acme", "number": 1}}`,
 			want: []string{

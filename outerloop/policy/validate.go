@@ -222,6 +222,15 @@ func (c Config) validate() []problem {
 	add("labels.summon_human", CheckLabel(c.Labels.SummonHuman), "use a short label name")
 	if c.Labels.Inbox == c.Labels.SummonHuman && c.Labels.Inbox != "" {
 		ps = append(ps, problem{"labels.summon_human", fmt.Sprintf("labels.summon_human is %q, the same as labels.inbox, give it its own name", c.Labels.SummonHuman)})
+	} else if strings.EqualFold(c.Labels.Inbox, c.Labels.SummonHuman) && c.Labels.Inbox != "" {
+		ps = append(ps, problem{"labels.summon_human", fmt.Sprintf("labels.summon_human is %q and labels.inbox is %q, one label to GitHub (it ignores case), give each its own name", c.Labels.SummonHuman, c.Labels.Inbox)})
+	}
+	for _, l := range []struct{ key, name string }{{"labels.inbox", c.Labels.Inbox}, {"labels.summon_human", c.Labels.SummonHuman}} {
+		for _, fixed := range []string{LabelStatus, LabelDistill} {
+			if strings.EqualFold(l.name, fixed) {
+				ps = append(ps, problem{l.key, fmt.Sprintf("%s is %q, a label the loop gives its own issues, give it another name", l.key, l.name)})
+			}
+		}
 	}
 	add("learnings.branch", CheckBranch(c.Learnings.Branch), "use a branch name")
 	positive("learnings.distill_threshold", c.Learnings.DistillThreshold, "it is how many new LEARNINGS entries trigger a distill")
