@@ -126,9 +126,9 @@ func TestUpdateGolden(t *testing.T) {
 			// other lines: the edit is merged, its base found in history.
 			name: "update-merge",
 			setup: func(t *testing.T, dir string) {
-				age(t, dir, ".nanobots/prompts/triage.md", "You change nothing yourself", "You do not change anything")
+				age(t, dir, ".nanobots/prompts/triage.md", "thank you for filing this", "thanks for filing this")
 				commitAll(t, dir, "as v0.0.9 left it")
-				edit(t, dir, ".nanobots/prompts/triage.md", "## Reply\n", "## Reply\n\nAlways answer in English.\n")
+				edit(t, dir, ".nanobots/prompts/triage.md", "### Tests to write\n", "### Tests to write\n\n- Write tests in English.\n")
 			},
 		},
 		{

@@ -18,6 +18,15 @@ type streams struct {
 	Err io.Writer
 	// InTTY says whether In is a terminal; commands prompt only when it is.
 	InTTY bool
+	// Getenv reads the environment; nil means os.Getenv.
+	Getenv func(string) string
+}
+
+func (s streams) getenv(key string) string {
+	if s.Getenv == nil {
+		return os.Getenv(key)
+	}
+	return s.Getenv(key)
 }
 
 func defaultStreams() streams {
@@ -90,6 +99,7 @@ token.`,
 		newInitCmd(s),
 		newUpdateCmd(s),
 		newSimCmd(s),
+		newLoopCmd(s),
 	)
 	return root
 }

@@ -72,7 +72,7 @@ func Demo(now func() time.Time) *World {
 	w.mu.Unlock()
 
 	w.CreateIssue(r, mona, "Add a --version flag", formBody(map[string]string{
-		"Kind": "feature", "Area": "cli",
+		"Kind": "feature", "Area": "interface",
 		"Problem":             "There is no way to tell which build of demo is installed.",
 		"Acceptance criteria": "- `demo --version` prints the version and exits 0\n- the version comes from the build, not a constant",
 		"Blocked by":          "_No response_", "Size hint": "S",

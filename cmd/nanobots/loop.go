@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/outerloop"
+)
+
+type loopOptions struct {
+	dir    string
+	dryRun bool
+	json   bool
+}
+
+func newLoopCmd(s streams) *cobra.Command {
+	opts := loopOptions{}
+	cmd := &cobra.Command{
+		Use:   "loop",
+		Short: "Run one cycle of the outer loop: triage, dispatch, watch, report",
+		Long: `loop runs one cycle of the outer loop, the way the scheduled workflow
+nanobots-outer.yml calls it, from a checkout of the repository: it reads the
+policy in .nanobots/ (config.json, TRIAGE.md, RECIPES.md, prompts/), reads the
+board and the repository, plans, and carries the plan out.
+
+  observe  the board (100 items a request), the inbox, and the details of
+           every item the plan may act on
+  plan     intake of new inbox issues; triage by the rubric (Priority, Size,
+           Ready / Backlog / Blocked, a triage comment); dispatch of Ready
+           items while fewer than wip_limit are in progress
+  apply    each action is safe to repeat; the first failure stops the cycle
+           and the next one converges
+
+A cycle with nothing to do writes nothing. A broken policy file, a token that
+is not the dispatcher's, or a board without the options the loop needs stops
+the cycle before its first write.
+
+Environment:
+  NANOBOTS_DISPATCH_TOKEN  the dispatcher's classic PAT (repo, project): reads
+                           and writes the board, posts dispatch comments
+  GITHUB_TOKEN             optional: comments, labels, assignees as the Actions bot
+  GITHUB_API_URL, GITHUB_GRAPHQL_URL  where GitHub is (or the simulator)
+  GITHUB_REPOSITORY        when set, must match "repo" in config.json
+
+Exit status: 0 when the cycle ran (or had nothing to do), 1 when it stopped.`,
+		Example: `  nanobots loop --dry-run
+  nanobots loop
+  nanobots loop --dry-run --json | jq '.plan.actions[].why'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return loopRun(cmd.Context(), s, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.dir, "dir", ".", "the repository's checkout, where .nanobots/ is")
+	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "print the plan and why; write nothing")
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print the cycle as JSON")
+	return cmd
+}
+
+func loopRun(ctx context.Context, s streams, opts loopOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	set, err := ghclient.SettingsFromEnv(s.getenv)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	actions := s.getenv("GITHUB_ACTIONS") == "true"
+	if actions {
+		// The runner hides these values in every later line of the log.
+		for _, tok := range []ghclient.Secret{set.Token, set.DispatchToken} {
+			if tok != "" {
+				fmt.Fprintf(s.Out, "::add-mask::%s\n", tok.Reveal())
+			}
+		}
+		fmt.Fprintln(s.Out, "::group::nanobots cycle")
+		defer fmt.Fprintln(s.Out, "::endgroup::")
+	}
+	res, runErr := outerloop.Run(ctx, outerloop.Options{Dir: opts.dir, Settings: set, DryRun: opts.dryRun})
+	if res != nil {
+		if opts.json {
+			enc := json.NewEncoder(s.Out)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(res); err != nil {
+				return err
+			}
+		} else if err := res.WriteText(s.Out); err != nil {
+			return err
+		}
+		if path := s.getenv("GITHUB_STEP_SUMMARY"); path != "" {
+			if err := appendSummary(path, res); err != nil {
+				fmt.Fprintf(s.Err, "nanobots: job summary: %v\n", err)
+			}
+		}
+	}
+	if runErr != nil {
+		if errors.Is(runErr, outerloop.ErrPolicy) {
+			return &exitError{code: 1, err: errors.Unwrap(runErr)}
+		}
+		return &exitError{code: 1, err: runErr}
+	}
+	return nil
+}
+
+func appendSummary(path string, res *outerloop.Result) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := res.WriteSummary(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,84 @@
+package outerloop
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is what an Action does.
+type Kind string
+
+// The kinds of action. Every one is safe to repeat: adding an item that is
+// on the board returns it, setting a field to its value changes nothing, and
+// a comment carries a marker the next plan finds, so it is posted once.
+const (
+	// AddToBoard puts the issue on the board with Status = Value.
+	AddToBoard Kind = "add-to-board"
+	// SetField sets the item's single-select Field to the option Value.
+	SetField Kind = "set-field"
+	// Comment posts Body on the issue (as the Actions bot when it can).
+	Comment Kind = "comment"
+	// Dispatch posts Body, which starts with the trigger phrase, on the
+	// issue with the dispatcher's token, so the inner workflow starts.
+	Dispatch Kind = "dispatch"
+	// AddLabels adds Labels to the issue.
+	AddLabels Kind = "add-labels"
+	// Assign assigns Users to the issue.
+	Assign Kind = "assign"
+)
+
+// Action is one write the plan asks for, with the reason a person reads in
+// the dry run, the job summary and the status issue.
+type Action struct {
+	Kind    Kind     `json:"kind"`
+	Issue   int      `json:"issue"`
+	IssueID string   `json:"issue_id"`
+	ItemID  string   `json:"item_id,omitempty"` // empty until AddToBoard ran
+	Field   string   `json:"field,omitempty"`
+	Value   string   `json:"value,omitempty"`
+	From    string   `json:"from,omitempty"` // the field's value before
+	Labels  []string `json:"labels,omitempty"`
+	Users   []string `json:"users,omitempty"`
+	Body    string   `json:"body,omitempty"`
+	// Attempt is the dispatch's attempt number.
+	Attempt int    `json:"attempt,omitempty"`
+	Why     string `json:"why"`
+}
+
+// String is the action in one line, as the dry run prints it.
+func (a Action) String() string {
+	switch a.Kind {
+	case AddToBoard:
+		return fmt.Sprintf("#%d: add to the board as %s", a.Issue, a.Value)
+	case SetField:
+		if a.From == "" {
+			return fmt.Sprintf("#%d: set %s to %s", a.Issue, a.Field, a.Value)
+		}
+		return fmt.Sprintf("#%d: move %s %s → %s", a.Issue, a.Field, a.From, a.Value)
+	case Comment:
+		return fmt.Sprintf("#%d: comment (%s)", a.Issue, firstLine(a.Body))
+	case Dispatch:
+		return fmt.Sprintf("#%d: dispatch attempt %d", a.Issue, a.Attempt)
+	case AddLabels:
+		return fmt.Sprintf("#%d: label %s", a.Issue, strings.Join(a.Labels, ", "))
+	case Assign:
+		return fmt.Sprintf("#%d: assign @%s", a.Issue, strings.Join(a.Users, ", @"))
+	}
+	return fmt.Sprintf("#%d: %s", a.Issue, a.Kind)
+}
+
+// firstLine is the first line of text that is not a marker, cut to 72
+// characters.
+func firstLine(body string) string {
+	for _, line := range strings.Split(body, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "<!--") {
+			continue
+		}
+		if r := []rune(line); len(r) > 72 {
+			line = string(r[:71]) + "…"
+		}
+		return line
+	}
+	return ""
+}

@@ -1,0 +1,136 @@
+package outerloop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/outerloop/policy"
+)
+
+// Options are the inputs of one cycle.
+type Options struct {
+	// Dir is the root of the repository's checkout, where .nanobots/ is.
+	Dir string
+	// Settings say where GitHub is and hold the two tokens.
+	Settings ghclient.Settings
+	// DryRun plans and reports, and writes nothing.
+	DryRun bool
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// ClientOptions are passed to every client (tests set a clock).
+	ClientOptions []ghclient.Option
+	// Reserve is how many GraphQL points the cycle leaves unspent: below
+	// it, the cycle plans and reports but writes nothing, so the
+	// maintainer's other tools keep working. Zero means DefaultReserve.
+	Reserve int
+}
+
+// DefaultReserve is the GraphQL points a cycle leaves for everyone else
+// (of the 5,000 an hour a user gets).
+const DefaultReserve = 500
+
+// Result is what a cycle saw, planned and did.
+type Result struct {
+	Repo   string `json:"repo"`
+	Board  string `json:"board"`
+	Viewer string `json:"viewer"`
+	Plan   Plan   `json:"plan"`
+	Done   []Done `json:"done"`
+	DryRun bool   `json:"dry_run"`
+	// Held says why a plan with writes was not carried out (the reserve).
+	Held string `json:"held,omitempty"`
+	// Requests and Points are what the cycle cost, reads and writes, as the
+	// clients counted them; Remaining is the GraphQL points left.
+	Requests  int            `json:"requests"`
+	Points    int            `json:"points"`
+	Remaining int            `json:"remaining"`
+	Policy    *policy.Policy `json:"-"`
+	Snapshot  *Snapshot      `json:"-"`
+}
+
+// ErrPolicy marks an error in the repository's policy files: nothing was
+// written, and the message names the file, line and fix.
+var ErrPolicy = errors.New("policy")
+
+// Run runs one cycle: load the policy, observe, plan, apply. It writes
+// nothing when the policy is invalid, when the tokens are not what the
+// policy says, when the board lacks options the plan needs, or when the
+// rate limit is below the reserve.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	p, err := policy.LoadDir(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w\nnothing was written: fix the files above and run again", ErrPolicy, err)
+	}
+	cfg := p.Config
+	set := opts.Settings
+	if set.Repository != "" && !strings.EqualFold(set.Repository, cfg.Repo) {
+		return nil, fmt.Errorf("this run is in %s, but .nanobots/config.json says \"repo\": %q: fix the config", set.Repository, cfg.Repo)
+	}
+	if set.DispatchToken == "" {
+		return nil, fmt.Errorf("%s is not set: it must hold a classic personal access token of @%s with the repo and project scopes", ghclient.EnvDispatchToken, cfg.Dispatcher)
+	}
+	if set.Token != "" && set.Token == set.DispatchToken {
+		return nil, fmt.Errorf("%s and %s hold the same token: %s must be the Actions token, and dispatching needs @%s's own", ghclient.EnvToken, ghclient.EnvDispatchToken, ghclient.EnvToken, cfg.Dispatcher)
+	}
+	var c Clients
+	if c.Dispatch, err = ghclient.New(set, set.DispatchToken, opts.ClientOptions...); err != nil {
+		return nil, err
+	}
+	if set.Token != "" {
+		if c.Bot, err = ghclient.New(set, set.Token, opts.ClientOptions...); err != nil {
+			return nil, err
+		}
+	}
+
+	s, err := Observe(ctx, c.Dispatch, p)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Repo: cfg.Repo, Board: s.Board.URL, Viewer: s.Viewer, DryRun: opts.DryRun, Policy: p, Snapshot: s}
+	defer func() { res.count(c) }()
+	if !strings.EqualFold(s.Viewer, cfg.Dispatcher) {
+		return res, fmt.Errorf("%s belongs to @%s, but .nanobots/config.json names @%s as the dispatcher: the inner workflow only starts for the dispatcher, and the loop trusts only its markers. Use @%s's token, or change \"dispatcher\"",
+			ghclient.EnvDispatchToken, s.Viewer, cfg.Dispatcher, cfg.Dispatcher)
+	}
+	res.Plan = MakePlan(s, p, now())
+	if len(res.Plan.Problems) > 0 && !res.Plan.Writes() {
+		return res, fmt.Errorf("the cycle cannot go on:\n  %s", strings.Join(res.Plan.Problems, "\n  "))
+	}
+	if opts.DryRun || !res.Plan.Writes() {
+		return res, nil
+	}
+	reserve := opts.Reserve
+	if reserve == 0 {
+		reserve = DefaultReserve
+	}
+	if s.Remaining < reserve {
+		res.Held = fmt.Sprintf("only %d GraphQL points are left this hour, under the reserve of %d: nothing was written; the next cycle after the hourly reset carries the plan out", s.Remaining, reserve)
+		return res, nil
+	}
+	res.Done, err = Apply(ctx, c, s, p, res.Plan, now)
+	return res, err
+}
+
+// count adds up what the clients counted.
+func (r *Result) count(c Clients) {
+	for _, cl := range []*ghclient.Client{c.Dispatch, c.Bot} {
+		if cl == nil {
+			continue
+		}
+		r.Requests += cl.Rate.Requests()
+		r.Points += cl.Rate.GraphQLPoints()
+	}
+	if c.Dispatch != nil {
+		if g, ok := c.Dispatch.Rate.Get("graphql"); ok {
+			r.Remaining = g.Remaining
+		}
+	}
+}

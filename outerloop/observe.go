@@ -1,0 +1,134 @@
+package outerloop
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/outerloop/policy"
+)
+
+// AgentBranchPrefix is where claude-code-action pushes work for issue N:
+// claude/issue-N-<timestamp>.
+const AgentBranchPrefix = "claude/issue-"
+
+// Observe reads one snapshot of GitHub for the policy's board and
+// repository: the board pages (100 items a page, the small reads folded into
+// the first), then, in one more request per 50 issues, the details of every
+// item the plan may act on and of new inbox issues, and, only when a form
+// names blockers that are not on the board, one request for their states.
+func Observe(ctx context.Context, q gql.Querier, p *policy.Policy) (*Snapshot, error) {
+	cfg := p.Config
+	cy, err := gql.ReadCycle(ctx, q, gql.CycleQuery{
+		OwnerType:   gql.OwnerType(cfg.Project.OwnerType),
+		Owner:       cfg.Project.Owner,
+		Number:      cfg.Project.Number,
+		Repo:        cfg.Repo,
+		InboxLabel:  cfg.Labels.Inbox,
+		StatusLabel: policy.LabelStatus,
+		RefPrefix:   AgentBranchPrefix,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{
+		Repo:      cfg.Repo,
+		Viewer:    cy.Viewer,
+		Board:     cy.Board,
+		States:    map[int]string{},
+		Pinned:    cy.Pinned,
+		Refs:      cy.Refs,
+		Requests:  cy.Requests,
+		Points:    cy.Board.Points,
+		Remaining: cy.Board.Remaining,
+	}
+	onBoard := map[string]bool{}
+	var ids []string
+	for _, it := range cy.Board.Items {
+		c := it.Content
+		if it.Type != "ISSUE" || it.Archived || !strings.EqualFold(c.Repository, cfg.Repo) {
+			continue
+		}
+		onBoard[c.ID] = true
+		s.States[c.Number] = c.State
+		item := &Item{Item: it}
+		s.Items = append(s.Items, item)
+		if needsDetails(it) {
+			ids = append(ids, c.ID)
+		}
+	}
+	var newIDs []string
+	for _, ref := range cy.Inbox {
+		if !onBoard[ref.ID] {
+			newIDs = append(newIDs, ref.ID)
+		}
+	}
+	issues, n, points, err := gql.ReadIssues(ctx, q, append(ids, newIDs...))
+	s.Requests += n
+	s.Points += points
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*gql.Issue{}
+	for i := range issues {
+		is := &issues[i]
+		byID[is.ID] = is
+		s.States[is.Number] = is.State
+	}
+	for _, it := range s.Items {
+		it.Issue = byID[it.Content.ID]
+	}
+	for _, id := range newIDs {
+		if is := byID[id]; is != nil && is.State == "OPEN" {
+			s.New = append(s.New, is)
+		}
+	}
+
+	// The states of blockers that are not on the board.
+	var unknown []int
+	for _, is := range issues {
+		for _, b := range policy.ParseForm(is.Body, p.Rubric).BlockedBy(cfg.Repo) {
+			if _, ok := s.States[b]; !ok && !slices.Contains(unknown, b) {
+				unknown = append(unknown, b)
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		states, err := gql.IssueStates(ctx, q, cfg.Repo, unknown)
+		s.Requests++
+		if err != nil {
+			return nil, err
+		}
+		for n, st := range states {
+			s.States[n] = st
+		}
+	}
+
+	trust := Trust{Dispatcher: cfg.Dispatcher}
+	for i := range cy.StatusIssues {
+		is := &cy.StatusIssues[i]
+		if !trust.Trusted(is.Author) || !hasMarker(is.Body, MarkStatus) {
+			continue
+		}
+		// Prefer an open one; among those, the oldest (they come oldest first).
+		if s.StatusIssue == nil || (s.StatusIssue.State != "OPEN" && is.State == "OPEN") {
+			s.StatusIssue = is
+		}
+	}
+	if s.Viewer == "" {
+		return nil, fmt.Errorf("GitHub did not say whose the token is")
+	}
+	return s, nil
+}
+
+func hasMarker(text, kind string) bool {
+	for _, m := range ParseMarkers(text) {
+		if m.Kind == kind {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,282 @@
+package outerloop
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/outerloop/policy"
+)
+
+// Plan is what one cycle will do, and what it saw that needs no action.
+type Plan struct {
+	Now     time.Time `json:"now"`
+	Actions []Action  `json:"actions"`
+	// Waiting lists the items that wait on something, and on what.
+	Waiting []Wait `json:"waiting"`
+	// WIP is how many items are In Progress or In Review once the plan
+	// is carried out; WIPLimit is the config's limit.
+	WIP      int `json:"wip"`
+	WIPLimit int `json:"wip_limit"`
+	// Problems are things the plan could not act on, in words a maintainer
+	// can act on (a board option missing, a prompt that failed).
+	Problems []string `json:"problems,omitempty"`
+}
+
+// Wait is an item the loop is not moving, and why.
+type Wait struct {
+	Issue  int    `json:"issue"`
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	// OnHuman is true when a person must act (summon-human, a question
+	// to the author); false when the loop will move it by itself later.
+	OnHuman bool   `json:"on_human"`
+	Why     string `json:"why"`
+}
+
+// Writes reports whether the plan writes anything.
+func (p Plan) Writes() bool { return len(p.Actions) > 0 }
+
+// planner holds what every step of the plan reads.
+type planner struct {
+	s     *Snapshot
+	p     *policy.Policy
+	now   time.Time
+	trust Trust
+	plan  Plan
+}
+
+// MakePlan decides what one cycle does: it is a pure function of the
+// snapshot, the policy and the time, with no I/O, so every transition can be
+// tested from a table and a dry run is this plan printed.
+func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
+	pl := &planner{s: s, p: p, now: now, trust: Trust{Dispatcher: p.Config.Dispatcher},
+		plan: Plan{Now: now, WIPLimit: p.Config.WIPLimit}}
+	if missing := pl.missingOptions(); len(missing) > 0 {
+		pl.plan.Problems = append(pl.plan.Problems, missing...)
+		return pl.plan
+	}
+	for _, is := range s.New {
+		pl.add(Action{Kind: AddToBoard, Issue: is.Number, IssueID: is.ID, Value: policy.StatusInbox,
+			Why: fmt.Sprintf("open and labelled %s, not on the board yet", p.Config.Labels.Inbox)})
+		pl.triage(&Item{Item: gql.Item{Values: map[string]string{}, Content: gql.Content{ID: is.ID, Number: is.Number,
+			Title: is.Title, State: is.State, Labels: is.Labels}}, Issue: is})
+	}
+	var ready []*Item
+	for _, it := range s.Items {
+		if it.Issue == nil || !needsDetails(it.Item) {
+			continue // history, or closed by hand: left where it is
+		}
+		if it.HasLabel(p.Config.Labels.SummonHuman) {
+			pl.wait(it, true, fmt.Sprintf("carries %s: a maintainer removes the label to hand it back", p.Config.Labels.SummonHuman))
+			continue
+		}
+		switch it.Status() {
+		case "", policy.StatusInbox:
+			pl.triage(it)
+		case policy.StatusBlocked:
+			pl.blocked(it)
+		case policy.StatusBacklog:
+			pl.backlog(it)
+		case policy.StatusReady:
+			ready = append(ready, it)
+		case policy.StatusInProgress, policy.StatusInReview:
+			pl.plan.WIP++
+		}
+	}
+	pl.dispatch(ready)
+	return pl.plan
+}
+
+func (pl *planner) add(a Action) { pl.plan.Actions = append(pl.plan.Actions, a) }
+
+func (pl *planner) wait(it *Item, human bool, why string) {
+	pl.plan.Waiting = append(pl.plan.Waiting, Wait{Issue: it.Number(), Title: it.Content.Title,
+		Status: it.Status(), OnHuman: human, Why: why})
+}
+
+// move sets the item's Status, unless it already is there.
+func (pl *planner) move(it *Item, to, why string) {
+	pl.setField(it, policy.FieldStatus, to, why)
+	it.Values[policy.FieldStatus] = to
+}
+
+func (pl *planner) setField(it *Item, field, value, why string) {
+	if value == "" || it.Values[field] == value {
+		return
+	}
+	pl.add(Action{Kind: SetField, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
+		Field: field, Value: value, From: it.Values[field], Why: why})
+}
+
+// missingOptions names the board fields and options the plan would need and
+// the board lacks; the plan does nothing until `nanobots bootstrap` adds
+// them, rather than fail half way.
+func (pl *planner) missingOptions() []string {
+	var out []string
+	need := map[string][]string{policy.FieldStatus: policy.Statuses}
+	for _, pr := range pl.p.Rubric.Priorities {
+		need[policy.FieldPriority] = append(need[policy.FieldPriority], pr.Name)
+	}
+	for _, sz := range pl.p.Rubric.Sizes {
+		need[policy.FieldSize] = append(need[policy.FieldSize], sz.Name)
+	}
+	for _, field := range []string{policy.FieldStatus, policy.FieldPriority, policy.FieldSize} {
+		f := pl.s.Board.Field(field)
+		if f == nil {
+			out = append(out, fmt.Sprintf("the board has no %s field: run `nanobots bootstrap`", field))
+			continue
+		}
+		var missing []string
+		for _, o := range need[field] {
+			if f.Option(o) == nil {
+				missing = append(missing, o)
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, fmt.Sprintf("the board's %s field lacks the options %s: run `nanobots bootstrap`",
+				field, strings.Join(missing, ", ")))
+		}
+	}
+	return out
+}
+
+// backlog moves an item to Ready when what kept it in Backlog is gone: every
+// blocker its form names is closed, and its size may be dispatched.
+func (pl *planner) backlog(it *Item) {
+	d := pl.decide(it.Issue)
+	switch d.Outcome {
+	case outcomeReady:
+		pl.move(it, policy.StatusReady, "every issue it was blocked by is closed")
+	case outcomeWaiting:
+		pl.wait(it, false, "blocked by "+issueList(d.OpenBlockers)+", still open")
+	case outcomeSplit:
+		pl.wait(it, true, fmt.Sprintf("size %s is too large to dispatch whole: split it", d.Size))
+	default:
+		pl.wait(it, false, "in Backlog")
+	}
+}
+
+// blocked re-triages a Blocked item whose author edited the issue after
+// triage asked for what was missing; otherwise it waits.
+func (pl *planner) blocked(it *Item) {
+	notes := pl.trust.Notes(it.Issue)
+	last := Last(notes, MarkTriage)
+	if last != nil && last.Fields["outcome"] == outcomeMissing {
+		if it.Issue.EditedAt.After(last.Comment.CreatedAt) {
+			pl.triage(it)
+			return
+		}
+		pl.wait(it, true, fmt.Sprintf("waiting for @%s to add what triage asked for", it.Issue.Author.Login))
+		return
+	}
+	pl.wait(it, true, "Blocked: a maintainer moves it when it can go on")
+}
+
+// dispatch sends the highest-priority Ready items, oldest first among
+// equals, while fewer than wip_limit items are In Progress or In Review.
+func (pl *planner) dispatch(ready []*Item) {
+	rank := map[string]int{}
+	for i, pr := range pl.p.Rubric.Priorities {
+		rank[pr.Name] = i
+	}
+	prio := func(it *Item) int {
+		if r, ok := rank[it.Values[policy.FieldPriority]]; ok {
+			return r
+		}
+		return len(rank) // no priority: after every priority
+	}
+	slices.SortStableFunc(ready, func(a, b *Item) int {
+		return cmp.Or(cmp.Compare(prio(a), prio(b)), a.Issue.CreatedAt.Compare(b.Issue.CreatedAt), cmp.Compare(a.Number(), b.Number()))
+	})
+	for _, it := range ready {
+		notes := pl.trust.Notes(it.Issue)
+		// A dispatch comment newer than the Status change means the last
+		// cycle posted it and stopped before moving the card: finish the
+		// move, never post it again.
+		if last := Last(notes, MarkDispatch, MarkRequeue); last != nil && last.Kind == MarkDispatch &&
+			!it.Set[policy.FieldStatus].After(last.Comment.CreatedAt) {
+			pl.move(it, policy.StatusInProgress, fmt.Sprintf("dispatched (attempt %d) by an earlier cycle that stopped before moving it", last.Int("attempt")))
+			pl.plan.WIP++
+			continue
+		}
+		if open := pl.openBlockers(it.Issue); len(open) > 0 {
+			pl.wait(it, false, "Ready, but blocked by "+issueList(open)+", still open")
+			continue
+		}
+		if pl.plan.WIP >= pl.p.Config.WIPLimit {
+			pl.wait(it, false, fmt.Sprintf("Ready: waiting for a free slot (%d of %d in progress)", pl.plan.WIP, pl.p.Config.WIPLimit))
+			continue
+		}
+		attempt := 1
+		for _, n := range notes {
+			if n.Kind == MarkDispatch {
+				attempt = max(attempt, n.Int("attempt")+1)
+			}
+		}
+		if attempt > pl.p.Config.MaxAttempts {
+			pl.summon(it, fmt.Sprintf("it was dispatched %d times (max_attempts) without finishing", attempt-1))
+			continue
+		}
+		body, err := pl.brief(it, notes, attempt)
+		if err != nil {
+			pl.plan.Problems = append(pl.plan.Problems, fmt.Sprintf("#%d: %v", it.Number(), err))
+			continue
+		}
+		pl.add(Action{Kind: Dispatch, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Body: body, Attempt: attempt,
+			Why: fmt.Sprintf("Ready, priority %s, and a slot is free (%d of %d in progress)",
+				cmp.Or(it.Values[policy.FieldPriority], "unset"), pl.plan.WIP, pl.p.Config.WIPLimit)})
+		pl.move(it, policy.StatusInProgress, fmt.Sprintf("dispatched, attempt %d of %d", attempt, pl.p.Config.MaxAttempts))
+		pl.plan.WIP++
+	}
+}
+
+// summon moves an item to Blocked, labels it for a maintainer, assigns the
+// maintainers and says why, once.
+func (pl *planner) summon(it *Item, why string) {
+	cfg := pl.p.Config
+	notes := pl.trust.Notes(it.Issue)
+	if last := Last(notes, MarkSummon); last == nil || last.Comment.CreatedAt.Before(it.Set[policy.FieldStatus]) {
+		pl.add(Action{Kind: Comment, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
+			Body: Marker{Kind: MarkSummon, Fields: map[string]string{"issue": fmt.Sprint(it.Number())}}.String() + "\n" +
+				mentions(cfg.Maintainers) + ": the nanobots loop needs a person here: " + why + ".\n\n" +
+				fmt.Sprintf("It leaves this issue alone while it carries the `%s` label. Remove the label to hand it back; move the card first if it should go on from somewhere else.\n", cfg.Labels.SummonHuman),
+			Why: why})
+	}
+	pl.add(Action{Kind: AddLabels, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Labels: []string{cfg.Labels.SummonHuman}, Why: why})
+	if len(cfg.Maintainers) > 0 {
+		pl.add(Action{Kind: Assign, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Users: cfg.Maintainers, Why: why})
+	}
+	pl.move(it, policy.StatusBlocked, why)
+	pl.wait(it, true, why)
+}
+
+// openBlockers are the issues the form says must close first that are still
+// open (or whose state is unknown because they do not exist: not blocking).
+func (pl *planner) openBlockers(is *gql.Issue) []int {
+	var open []int
+	for _, n := range policy.ParseForm(is.Body, pl.p.Rubric).BlockedBy(pl.s.Repo) {
+		if n != is.Number && pl.s.States[n] == "OPEN" {
+			open = append(open, n)
+		}
+	}
+	return open
+}
+
+func issueList(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = fmt.Sprintf("#%d", n)
+	}
+	return strings.Join(s, ", ")
+}
+
+func mentions(logins []string) string {
+	if len(logins) == 0 {
+		return "Maintainers"
+	}
+	return "@" + strings.Join(logins, " @")
+}

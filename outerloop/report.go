@@ -1,0 +1,128 @@
+package outerloop
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteText writes the cycle as a person reads it in a terminal or an
+// Actions log: what it would do or did, each with why, and what waits.
+func (r *Result) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, board %s, as @%s\n", r.Repo, r.Board, r.Viewer)
+	switch {
+	case len(r.Plan.Actions) == 0:
+		b.WriteString("nothing to do: no writes\n")
+	case r.DryRun:
+		fmt.Fprintf(&b, "dry run: %s planned, nothing written\n", plural(len(r.Plan.Actions), "action"))
+	case r.Held != "":
+		fmt.Fprintf(&b, "%s planned, held: %s\n", plural(len(r.Plan.Actions), "action"), r.Held)
+	}
+	for i, a := range r.Plan.Actions {
+		mark := "  "
+		if !r.DryRun && r.Held == "" {
+			mark = "- " // not reached: an earlier action failed
+			if i < len(r.Done) {
+				switch d := r.Done[i]; {
+				case d.Err != "":
+					mark = "✗ "
+				case d.Skipped != "":
+					mark = "= "
+				default:
+					mark = "✓ "
+				}
+			}
+		}
+		fmt.Fprintf(&b, "%s%s\n      why: %s\n", mark, a, a.Why)
+		if i < len(r.Done) {
+			if d := r.Done[i]; d.Skipped != "" {
+				fmt.Fprintf(&b, "      skipped: %s\n", d.Skipped)
+			} else if d.Err != "" {
+				fmt.Fprintf(&b, "      failed: %s\n", d.Err)
+			}
+		}
+	}
+	if len(r.Plan.Waiting) > 0 {
+		b.WriteString("waiting:\n")
+		for _, wt := range r.Plan.Waiting {
+			who := "the loop"
+			if wt.OnHuman {
+				who = "a person"
+			}
+			fmt.Fprintf(&b, "  #%d %s (%s): on %s: %s\n", wt.Issue, wt.Title, wt.Status, who, wt.Why)
+		}
+	}
+	for _, p := range r.Plan.Problems {
+		fmt.Fprintf(&b, "problem: %s\n", p)
+	}
+	fmt.Fprintf(&b, "in progress: %d of %d; cost: %s, %d GraphQL points (%d left this hour)\n",
+		r.Plan.WIP, r.Plan.WIPLimit, plural(r.Requests, "request"), r.Points, r.Remaining)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteSummary writes the cycle as Markdown for the Actions job summary
+// (GITHUB_STEP_SUMMARY).
+func (r *Result) WriteSummary(w io.Writer) error {
+	var b strings.Builder
+	title := "nanobots cycle"
+	if r.DryRun {
+		title += " (dry run)"
+	}
+	fmt.Fprintf(&b, "### %s\n\n%s · [board](%s) · as @%s · %s, %d GraphQL points (%d left)\n\n",
+		title, r.Repo, r.Board, r.Viewer, plural(r.Requests, "request"), r.Points, r.Remaining)
+	if len(r.Plan.Actions) == 0 {
+		b.WriteString("Nothing to do: no writes.\n")
+	} else {
+		if r.Held != "" {
+			fmt.Fprintf(&b, "**Held:** %s\n\n", r.Held)
+		}
+		b.WriteString("| | issue | action | why |\n|---|---|---|---|\n")
+		for i, a := range r.Plan.Actions {
+			mark := "planned"
+			if i < len(r.Done) {
+				switch d := r.Done[i]; {
+				case d.Err != "":
+					mark = "failed: " + cell(d.Err)
+				case d.Skipped != "":
+					mark = "skipped: " + cell(d.Skipped)
+				default:
+					mark = "done"
+				}
+			} else if !r.DryRun && r.Held == "" {
+				mark = "not reached"
+			}
+			fmt.Fprintf(&b, "| %s | #%d | %s | %s |\n", mark, a.Issue, cell(strings.TrimPrefix(a.String(), fmt.Sprintf("#%d: ", a.Issue))), cell(a.Why))
+		}
+	}
+	if len(r.Plan.Waiting) > 0 {
+		b.WriteString("\n**Waiting**\n\n")
+		for _, wt := range r.Plan.Waiting {
+			on := "the loop"
+			if wt.OnHuman {
+				on = "a person"
+			}
+			fmt.Fprintf(&b, "- #%d %s (%s), on %s: %s\n", wt.Issue, cell(wt.Title), wt.Status, on, cell(wt.Why))
+		}
+	}
+	for _, p := range r.Plan.Problems {
+		fmt.Fprintf(&b, "\n**Problem:** %s\n", cell(p))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// cell makes text safe inside one Markdown table cell or list item.
+func cell(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "<", "&lt;")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,83 @@
+// Package outerloop is one cycle of the nanobots outer loop: observe reads a
+// snapshot of GitHub, plan turns it into actions (a pure function: all of
+// the board's state machine lives there), apply carries the actions out, each
+// one safe to repeat, and report says what happened.
+package outerloop
+
+import (
+	"strings"
+
+	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/outerloop/policy"
+)
+
+// Snapshot is what one cycle saw of GitHub. The planner reads nothing else.
+type Snapshot struct {
+	// Repo is "owner/name".
+	Repo string
+	// Viewer is the login of the token that reads the board and dispatches.
+	Viewer string
+	// Board is the board with its fields; Items are its cards that are
+	// issues of Repo, in board order (pull requests, drafts and other
+	// repositories' issues are left alone).
+	Board *gql.Board
+	Items []*Item
+	// New are open issues carrying the inbox label that are not on the
+	// board yet, oldest first, with their details.
+	New []*gql.Issue
+	// States maps issue numbers the plan may ask about (board items and
+	// the blockers their forms name) to OPEN or CLOSED; a number absent
+	// here is unknown (a blocker that does not exist).
+	States map[int]string
+	// StatusIssue is the loop's status issue, when one written by a
+	// trusted login exists.
+	StatusIssue *gql.Issue
+	// Pinned is how many issues the repository has pinned.
+	Pinned int
+	// Refs are the agent's branches (claude/issue-N-…).
+	Refs []string
+	// Requests and Points are what reading the snapshot cost; Remaining is
+	// the GraphQL points left this hour.
+	Requests, Points, Remaining int
+}
+
+// Item is a card on the board whose content is an issue of the repository.
+type Item struct {
+	gql.Item
+	// Issue holds the issue's details (body, comments, closing pull
+	// requests). Observe reads them for every item the plan may act on;
+	// nil for the rest (Done items).
+	Issue *gql.Issue
+}
+
+// Status is the item's Status option name ("" when unset).
+func (it *Item) Status() string { return it.Values[policy.FieldStatus] }
+
+// Number is the item's issue number.
+func (it *Item) Number() int { return it.Content.Number }
+
+// HasLabel reports whether the item's issue carries the label.
+func (it *Item) HasLabel(name string) bool { return hasLabel(it.Content.Labels, name) }
+
+func hasLabel(labels []string, name string) bool {
+	for _, l := range labels {
+		if strings.EqualFold(l, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// needsDetails reports whether the plan may act on an item, so observe reads
+// its issue's details. Done items are history, and an issue closed by hand
+// is left where it is unless its work is being followed (In Progress, In
+// Review, Verify: merging the pull request closes the issue).
+func needsDetails(it gql.Item) bool {
+	switch it.Values[policy.FieldStatus] {
+	case policy.StatusDone:
+		return false
+	case policy.StatusInProgress, policy.StatusInReview, policy.StatusVerify:
+		return true
+	}
+	return it.Content.State != "CLOSED"
+}
