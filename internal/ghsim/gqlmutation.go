@@ -156,7 +156,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 			if err != nil {
 				return nil, err
 			}
-			g.w.setOptions(f, opts)
+			g.w.replaceOptions(f, opts)
 		}
 		return payload("UpdateProjectV2FieldPayload", cid, map[string]any{"projectV2Field": fieldObj{g, f}}), nil
 

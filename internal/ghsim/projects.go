@@ -109,7 +109,8 @@ func (w *World) createField(p *Project, name, dataType string, opts []OptionSpec
 }
 
 // SetOptions replaces a single-select field's options, keeping the IDs of
-// options whose names stay (as GitHub does when given their IDs back).
+// options whose names stay, as editing them in the web UI does. (The API's
+// updateProjectV2Field cannot: see replaceOptions.)
 func (w *World) SetOptions(f *Field, opts ...OptionSpec) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

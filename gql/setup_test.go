@@ -1,0 +1,74 @@
+package gql_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/internal/ghsim"
+)
+
+func setupSim(t *testing.T, w *ghsim.World) (*ghsim.Server, *ghclient.Client) {
+	t.Helper()
+	srv, err := ghsim.New(w)
+	if err != nil {
+		t.Fatalf("start the simulator: %v", err)
+	}
+	url, stop := srv.Start()
+	t.Cleanup(stop)
+	c, err := ghclient.New(ghclient.Settings{APIURL: url, GraphQLURL: url + "/graphql"}, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+func TestSetupBoardOfAnOrganization(t *testing.T) {
+	w := ghsim.Demo(nil)
+	org := w.AddUser("acme", "Organization")
+	w.AddMember(org, w.User("octo"))
+	w.AddProject(org, "acme board")
+	srv, c := setupSim(t, w)
+	ctx := context.Background()
+
+	b, err := gql.ReadSetupBoard(ctx, c, gql.OwnerOrganization, "acme", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := b.Field("Status")
+	if b.Title != "acme board" || status == nil || status.DataType != "SINGLE_SELECT" || len(status.Options) != 3 || status.Options[0].Color != "GREEN" {
+		t.Fatalf("board %+v", b)
+	}
+	if b.Points != 1 || srv.Log.Totals().Requests != 1 {
+		t.Errorf("%d points, %d requests; want 1 and 1", b.Points, srv.Log.Totals().Requests)
+	}
+	if _, err := gql.ReadSetupBoard(ctx, c, gql.OwnerUser, "acme", 1); err == nil {
+		t.Error("read an organization's board as a user's")
+	}
+
+	f, err := gql.CreateSingleSelectField(ctx, c, b.ID, "Size", []gql.SetupOption{{Name: "S", Color: "BLUE"}, {Name: "L", Color: "RED", Description: "big"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != "Size" || len(f.Options) != 2 || f.Option("L").Description != "big" || f.Option("S").ID == "" {
+		t.Errorf("created %+v", f)
+	}
+	if _, err := gql.CreateSingleSelectField(ctx, c, b.ID, "Status", f.Options); err == nil {
+		t.Error("created a second Status field")
+	}
+}
+
+func TestSetupRepoNamesBotsAsRESTDoes(t *testing.T) {
+	w := ghsim.Demo(nil)
+	r := w.Repo("octo/demo")
+	w.CreateIssue(r, w.User(ghsim.ActionsBot), "status", "<!-- nanobots:status -->", "nanobots:status")
+	_, c := setupSim(t, w)
+	repo, err := gql.ReadSetupRepo(context.Background(), c, "octo/demo", "nanobots:status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repo.Labelled) != 1 || repo.Labelled[0].Author != ghsim.ActionsBot || repo.Labelled[0].State != "OPEN" || repo.Private {
+		t.Errorf("repo %+v", repo)
+	}
+}
