@@ -1,13 +1,16 @@
-// Package policy reads the repository's own policy files: .nanobots/config.json
-// today, and later the rubric, recipes and issue-form bodies. It turns them into
-// plain values the outer loop's planner can use without I/O beyond reading the
-// file it was given.
+// Package policy reads the repository's own policy files (.nanobots/config.json,
+// the rubric TRIAGE.md, RECIPES.md and the prompts) and the bodies of
+// submitted issue forms. It turns them into plain values the outer loop's
+// planner can use; Load and LoadDir are its only I/O, and they only read.
 //
 // Policy files are written by people. Every problem is reported as
 // "path:line:col: what is wrong, and how to fix it", so a maintainer can act on
 // it without reading Go. This package must never talk to GitHub, never write a
 // file, and never guess a value the maintainer did not give (a missing key
 // takes its documented default; a wrong one is an error, not a fallback).
+//
+// An issue body is written by anyone: ParseForm never fails, trusts nothing
+// it reads, and takes time linear in the body's length.
 package policy
 
 import (
