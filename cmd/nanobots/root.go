@@ -99,6 +99,8 @@ token.`,
 		newInitCmd(s),
 		newUpdateCmd(s),
 		newSimCmd(s),
+		newBootstrapCmd(s),
+		newDoctorCmd(s),
 		newLoopCmd(s),
 	)
 	return root

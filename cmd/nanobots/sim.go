@@ -20,6 +20,7 @@ type simOptions struct {
 	dispatchers []string
 	agentEvery  time.Duration
 	tour        bool
+	bare        bool
 }
 
 func newSimCmd(s streams) *cobra.Command {
@@ -40,10 +41,17 @@ is the base URL; point nanobots at it with
 
 With --agent scripted, a scripted agent answers dispatch comments the way
 claude-code-action would: a claude/issue-N-… branch, a pull request that
-closes the issue, a merge and a green CI run.`,
+closes the issue, a merge and a green CI run.
+
+With --bare, the world is as a repository finds it before "nanobots
+bootstrap": the board is new (Status has only GitHub's Todo, In Progress and
+Done; no Priority or Size), not linked to octo/demo, and none of the loop's
+labels or its status issue exist. Try "nanobots doctor" and "nanobots
+bootstrap" against it from a repository initialised for octo/demo.`,
 		Example: `  nanobots sim
   nanobots sim --listen 127.0.0.1:8080 --agent scripted
-  nanobots sim --tour`,
+  nanobots sim --tour
+  nanobots sim --bare`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return simRun(cmd.Context(), s, opts)
@@ -56,6 +64,7 @@ closes the issue, a merge and a green CI run.`,
 	f.StringSliceVar(&opts.dispatchers, "dispatcher", []string{"octo"}, "`login` allowed to start agent runs (repeatable)")
 	f.DurationVar(&opts.agentEvery, "agent-every", 2*time.Second, "how often the scripted agent works its queue")
 	f.BoolVar(&opts.tour, "tour", false, "query the simulator through nanobots' client, print what it answered, and exit")
+	f.BoolVar(&opts.bare, "bare", false, "serve the demo world before bootstrap: a new board, no loop labels, no status issue")
 	return cmd
 }
 
@@ -71,6 +80,9 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 		return fmt.Errorf("--listen %q: the simulator serves on loopback addresses only", opts.listen)
 	}
 	world := ghsim.Demo(nil)
+	if opts.bare {
+		world = ghsim.Bare(nil)
+	}
 	srv, err := ghsim.New(world)
 	if err != nil {
 		return err
@@ -100,5 +112,11 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 		go agent.RunEvery(opts.agentEvery, done)
 	}
 	fmt.Fprintf(s.Err, "serving GitHub's REST and GraphQL APIs for octo/demo; agent: %s; Ctrl-C stops\n", opts.agent)
+	if opts.bare {
+		fmt.Fprintf(s.Err, "the board is bare; in a repository initialised with\n"+
+			"  nanobots init --owner octo --owner-type user --project 1 --repo octo/demo --dispatcher octo\n"+
+			"run, with GITHUB_API_URL=%[1]s GITHUB_GRAPHQL_URL=%[1]s/graphql NANOBOTS_DISPATCH_TOKEN=any:\n"+
+			"  nanobots doctor; nanobots bootstrap --link; nanobots doctor\n", url)
+	}
 	return srv.Serve(ctx, l)
 }
