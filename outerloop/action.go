@@ -21,6 +21,10 @@ const (
 	// Dispatch posts Body, which starts with the trigger phrase, on the
 	// issue with the dispatcher's token, so the inner workflow starts.
 	Dispatch Kind = "dispatch"
+	// Nudge posts Body, which starts with the trigger phrase, with the
+	// dispatcher's token, asking the agent to finish an attempt (open the
+	// pull request it forgot); it is not a new attempt.
+	Nudge Kind = "nudge"
 	// AddLabels adds Labels to the issue.
 	AddLabels Kind = "add-labels"
 	// Assign assigns Users to the issue.
@@ -59,6 +63,8 @@ func (a Action) String() string {
 		return fmt.Sprintf("#%d: comment (%s)", a.Issue, firstLine(a.Body))
 	case Dispatch:
 		return fmt.Sprintf("#%d: dispatch attempt %d", a.Issue, a.Attempt)
+	case Nudge:
+		return fmt.Sprintf("#%d: ask the agent to finish attempt %d", a.Issue, a.Attempt)
 	case AddLabels:
 		return fmt.Sprintf("#%d: label %s", a.Issue, strings.Join(a.Labels, ", "))
 	case Assign:

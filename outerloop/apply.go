@@ -108,6 +108,10 @@ func (a *applier) apply(ctx context.Context, d *Done) error {
 		c, err := gql.AddComment(ctx, a.c.Dispatch, act.IssueID, act.Body)
 		d.URL = c.URL
 		return err
+	case Nudge:
+		c, err := gql.AddComment(ctx, a.c.Dispatch, act.IssueID, act.Body)
+		d.URL = c.URL
+		return err
 	case AddLabels:
 		owner, repo := splitRepo(a.s.Repo)
 		_, _, err := a.c.bot().REST.Issues.AddLabelsToIssue(ctx, owner, repo, act.Issue, act.Labels)

@@ -94,7 +94,11 @@ type dispatchData struct {
 // brief renders the dispatch comment: the dispatch prompt filled with the
 // trusted triage comment's work spec and the kind's recipe, and the
 // dispatch marker with its attempt number.
-func (pl *planner) brief(it *Item, notes []Note, attempt int) (string, error) {
+//
+// attempt numbers the marker and never repeats on an issue; ordinal is the
+// attempt's place in the current budget of max_attempts, which a
+// maintainer renews by handing a summoned item back.
+func (pl *planner) brief(it *Item, notes []Note, attempt, ordinal int) (string, error) {
 	is := it.Issue
 	triage := Last(notes, MarkTriage)
 	if triage == nil {
@@ -105,14 +109,17 @@ func (pl *planner) brief(it *Item, notes []Note, attempt int) (string, error) {
 	data := dispatchData{
 		Issue:       issueData{Number: is.Number, Title: defuse(is.Title), URL: is.URL, Author: is.Author.Login},
 		Kind:        d.Kind,
-		Attempt:     attempt,
+		Attempt:     ordinal,
 		MaxAttempts: pl.p.Config.MaxAttempts,
 		Spec:        workSpec(triage.Comment.Body),
 		Recipe:      recipe,
 	}
-	if attempt > 1 {
-		data.Previous = fmt.Sprintf("Attempt %d was dispatched on %s and did not finish.", attempt-1,
-			Last(notes, MarkDispatch).Comment.CreatedAt.Format("2006-01-02 15:04 MST"))
+	if prev := Last(notes, MarkDispatch); prev != nil {
+		data.Previous = fmt.Sprintf("Attempt %d was dispatched on %s and did not finish.", prev.Int("attempt"),
+			prev.Comment.CreatedAt.Format("2006-01-02 15:04 MST"))
+		if rq := Last(notes, MarkRequeue); rq != nil && rq.Comment.CreatedAt.After(prev.Comment.CreatedAt) {
+			data.Previous += " " + stripMarkers(rq.Comment.Body)
+		}
 	}
 	body, err := pl.execute(PromptDispatch, data)
 	if err != nil {

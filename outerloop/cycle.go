@@ -90,7 +90,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 
-	s, err := Observe(ctx, c.Dispatch, p)
+	s, err := Observe(ctx, c.Dispatch, p, now())
 	if err != nil {
 		return nil, err
 	}

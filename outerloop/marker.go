@@ -26,6 +26,8 @@ const (
 	MarkDispatch = "dispatch" // a dispatch comment, with its attempt number
 	MarkRequeue  = "requeue"  // the loop sent dispatched work back to Ready
 	MarkSummon   = "summon"   // the loop asked a maintainer to step in
+	MarkAskPR    = "ask-pr"   // the loop asked the agent to open a missing pull request
+	MarkDone     = "done"     // the loop verified the work and finished the item
 	MarkStatus   = "status"   // the status issue's body
 )
 

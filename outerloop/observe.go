@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/outerloop/policy"
@@ -19,7 +20,7 @@ const AgentBranchPrefix = "claude/issue-"
 // the first), then, in one more request per 50 issues, the details of every
 // item the plan may act on and of new inbox issues, and, only when a form
 // names blockers that are not on the board, one request for their states.
-func Observe(ctx context.Context, q gql.Querier, p *policy.Policy) (*Snapshot, error) {
+func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time) (*Snapshot, error) {
 	cfg := p.Config
 	cy, err := gql.ReadCycle(ctx, q, gql.CycleQuery{
 		OwnerType:   gql.OwnerType(cfg.Project.OwnerType),
@@ -55,7 +56,7 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy) (*Snapshot, e
 		s.States[c.Number] = c.State
 		item := &Item{Item: it}
 		s.Items = append(s.Items, item)
-		if needsDetails(it) {
+		if needsDetails(it, now) {
 			ids = append(ids, c.ID)
 		}
 	}

@@ -47,6 +47,9 @@ type planner struct {
 	now   time.Time
 	trust Trust
 	plan  Plan
+	// requeued are items this plan sent back to Ready; they may be
+	// dispatched again in the same cycle.
+	requeued []*Item
 }
 
 // MakePlan decides what one cycle does: it is a pure function of the
@@ -67,7 +70,7 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 	}
 	var ready []*Item
 	for _, it := range s.Items {
-		if it.Issue == nil || !needsDetails(it.Item) {
+		if it.Issue == nil || !needsDetails(it.Item, now) {
 			continue // history, or closed by hand: left where it is
 		}
 		if it.HasLabel(p.Config.Labels.SummonHuman) {
@@ -83,11 +86,17 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 			pl.backlog(it)
 		case policy.StatusReady:
 			ready = append(ready, it)
-		case policy.StatusInProgress, policy.StatusInReview:
-			pl.plan.WIP++
+		case policy.StatusInProgress:
+			pl.inProgress(it)
+		case policy.StatusInReview:
+			pl.inReview(it)
+		case policy.StatusVerify:
+			pl.verify(it)
+		case policy.StatusDone:
+			pl.doneByGitHub(it)
 		}
 	}
-	pl.dispatch(ready)
+	pl.dispatch(append(ready, pl.requeued...))
 	return pl.plan
 }
 
@@ -147,6 +156,12 @@ func (pl *planner) missingOptions() []string {
 // backlog moves an item to Ready when what kept it in Backlog is gone: every
 // blocker its form names is closed, and its size may be dispatched.
 func (pl *planner) backlog(it *Item) {
+	// Only an item the loop itself left in Backlog for its blockers moves
+	// on by itself; one a person put there stays.
+	if last := Last(pl.trust.Notes(it.Issue), MarkTriage); last == nil || last.Fields["outcome"] != outcomeWaiting {
+		pl.wait(it, true, "in Backlog: a person moves it to Ready")
+		return
+	}
 	d := pl.decide(it.Issue)
 	switch d.Outcome {
 	case outcomeReady:
@@ -198,7 +213,7 @@ func (pl *planner) dispatch(ready []*Item) {
 		// cycle posted it and stopped before moving the card: finish the
 		// move, never post it again.
 		if last := Last(notes, MarkDispatch, MarkRequeue); last != nil && last.Kind == MarkDispatch &&
-			!it.Set[policy.FieldStatus].After(last.Comment.CreatedAt) {
+			!slices.Contains(pl.requeued, it) && !it.Set[policy.FieldStatus].After(last.Comment.CreatedAt) {
 			pl.move(it, policy.StatusInProgress, fmt.Sprintf("dispatched (attempt %d) by an earlier cycle that stopped before moving it", last.Int("attempt")))
 			pl.plan.WIP++
 			continue
@@ -211,17 +226,13 @@ func (pl *planner) dispatch(ready []*Item) {
 			pl.wait(it, false, fmt.Sprintf("Ready: waiting for a free slot (%d of %d in progress)", pl.plan.WIP, pl.p.Config.WIPLimit))
 			continue
 		}
-		attempt := 1
-		for _, n := range notes {
-			if n.Kind == MarkDispatch {
-				attempt = max(attempt, n.Int("attempt")+1)
-			}
-		}
-		if attempt > pl.p.Config.MaxAttempts {
-			pl.summon(it, fmt.Sprintf("it was dispatched %d times (max_attempts) without finishing", attempt-1))
+		recent, highest := attempts(notes)
+		if len(recent) >= pl.p.Config.MaxAttempts {
+			pl.summon(it, fmt.Sprintf("it was dispatched %d times (max_attempts) without finishing", len(recent)))
 			continue
 		}
-		body, err := pl.brief(it, notes, attempt)
+		attempt := highest + 1
+		body, err := pl.brief(it, notes, attempt, len(recent)+1)
 		if err != nil {
 			pl.plan.Problems = append(pl.plan.Problems, fmt.Sprintf("#%d: %v", it.Number(), err))
 			continue
@@ -229,7 +240,7 @@ func (pl *planner) dispatch(ready []*Item) {
 		pl.add(Action{Kind: Dispatch, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Body: body, Attempt: attempt,
 			Why: fmt.Sprintf("Ready, priority %s, and a slot is free (%d of %d in progress)",
 				cmp.Or(it.Values[policy.FieldPriority], "unset"), pl.plan.WIP, pl.p.Config.WIPLimit)})
-		pl.move(it, policy.StatusInProgress, fmt.Sprintf("dispatched, attempt %d of %d", attempt, pl.p.Config.MaxAttempts))
+		pl.move(it, policy.StatusInProgress, fmt.Sprintf("dispatched, attempt %d of %d", len(recent)+1, pl.p.Config.MaxAttempts))
 		pl.plan.WIP++
 	}
 }

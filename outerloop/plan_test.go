@@ -116,6 +116,19 @@ func edited(at time.Time) func(*gql.Issue) { return func(is *gql.Issue) { is.Edi
 
 func closed(is *gql.Issue) { is.State = "CLOSED" }
 
+// pr gives the issue a pull request that closes it, merged an hour ago when
+// state is MERGED, with ci the merge commit's check state.
+func pr(state, ci string) func(*gql.Issue) {
+	return func(is *gql.Issue) {
+		p := gql.PullRequest{Number: 100 + is.Number, State: state, CI: ci, HeadRef: fmt.Sprintf("claude/issue-%d-x", is.Number)}
+		if state == "MERGED" {
+			p.MergedAt, p.MergeCommit = now.Add(-time.Hour), "0123456789abcdef"
+			p.Checks = []gql.Check{{Name: "test", State: map[string]string{"FAILURE": "FAILURE"}[ci]}}
+		}
+		is.ClosingPRs = append(is.ClosingPRs, p)
+	}
+}
+
 func labelled(l string) func(*gql.Issue) {
 	return func(is *gql.Issue) { is.Labels = append(is.Labels, l) }
 }
@@ -157,6 +170,8 @@ func summary(a Action) string {
 		return fmt.Sprintf("#%d comment %s", a.Issue, strings.TrimSuffix(strings.TrimPrefix(m[0].String(), "<!-- nanobots:"), " -->"))
 	case Dispatch:
 		return fmt.Sprintf("#%d dispatch %d", a.Issue, a.Attempt)
+	case Nudge:
+		return fmt.Sprintf("#%d nudge %d", a.Issue, a.Attempt)
 	case AddLabels:
 		return fmt.Sprintf("#%d label %s", a.Issue, strings.Join(a.Labels, ","))
 	case Assign:
@@ -166,7 +181,7 @@ func summary(a Action) string {
 }
 
 func TestPlan(t *testing.T) {
-	hourAgo := now.Add(-time.Hour)
+	hourAgo, dayAgo := now.Add(-time.Hour), now.Add(-24*time.Hour)
 	triaged := func(n int, outcome string, at time.Time) func(*gql.Issue) {
 		return comment(bot, at, fmt.Sprintf("<!-- nanobots:triage issue=%d outcome=%s rev=1 -->\n## Work spec\n\nDo it.\n\n---\nReady.", n, outcome))
 	}
@@ -313,8 +328,112 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name: "attempts used up: Blocked and a human summoned instead",
-			snap: snap(card("Ready", now.Add(-time.Minute), iss(1, complete, triaged(1, "ready", hourAgo), dispatched(1, 3, hourAgo)))),
+			snap: snap(card("Ready", now.Add(-time.Minute), iss(1, complete, triaged(1, "ready", dayAgo),
+				dispatched(1, 1, dayAgo), dispatched(1, 2, dayAgo.Add(time.Hour)), dispatched(1, 3, hourAgo)))),
 			want: []string{"#1 comment summon issue=1", "#1 label summon-human", "#1 assign octo,ada", "#1 Status=Blocked"},
+		},
+		{
+			name: "handed back after a summon: a fresh budget, and attempt numbers go on",
+			snap: snap(card("Ready", now.Add(-time.Minute), iss(1, complete, triaged(1, "ready", dayAgo),
+				dispatched(1, 1, dayAgo), dispatched(1, 2, dayAgo.Add(time.Hour)), dispatched(1, 3, dayAgo.Add(2*time.Hour)),
+				comment(bot, hourAgo, "<!-- nanobots:summon issue=1 -->\n@octo help")))),
+			want: []string{"#1 dispatch 4", "#1 Status=In Progress"},
+		},
+		{
+			name: "In Progress with an open pull request: In Review, waiting for review",
+			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), pr("OPEN", "")))),
+			want: []string{"#1 Status=In Review"},
+		},
+		{
+			name: "In Progress whose pull request merged with CI green: each state in turn to Done",
+			snap: snap(card("In Progress", hourAgo, iss(1, complete, closed, dispatched(1, 1, hourAgo), pr("MERGED", "SUCCESS")))),
+			want: []string{"#1 Status=In Review", "#1 Status=Verify", "#1 comment done issue=1 pr=101", "#1 Status=Done"},
+		},
+		{
+			name: "moved to Done by GitHub when the issue closed, not yet verified: verified now",
+			snap: snap(card("Done", hourAgo, iss(1, complete, closed, dispatched(1, 1, dayAgo), pr("MERGED", "SUCCESS")))),
+			want: []string{"#1 comment done issue=1 pr=101"},
+		},
+		{
+			name: "moved to Done by GitHub, but CI failed on the merge commit: Blocked, a human",
+			snap: snap(card("Done", hourAgo, iss(1, complete, closed, dispatched(1, 1, dayAgo), pr("MERGED", "FAILURE")))),
+			want: []string{"#1 comment summon issue=1", "#1 label summon-human", "#1 assign octo,ada", "#1 Status=Blocked"},
+		},
+		{
+			name: "Done and verified: history",
+			snap: snap(card("Done", hourAgo, iss(1, complete, closed, dispatched(1, 1, dayAgo), pr("MERGED", "SUCCESS"),
+				comment(bot, hourAgo, "<!-- nanobots:done issue=1 pr=101 -->")))),
+			want: nil,
+		},
+		{
+			name: "Done without a dispatch by the loop: a person's work, left alone",
+			snap: snap(card("Done", hourAgo, iss(1, complete, closed, pr("MERGED", "FAILURE")))),
+			want: nil,
+		},
+		{
+			name: "In Progress, dispatched an hour ago, no pull request: waits",
+			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo)))),
+			want: nil,
+		},
+		{
+			name: "In Progress past the stale timeout: tried again",
+			snap: snap(card("In Progress", now.Add(-4*time.Hour), iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, now.Add(-4*time.Hour))))),
+			want: []string{"#1 comment requeue attempt=1 issue=1", "#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
+		},
+		{
+			name: "In Progress past the stale timeout with every attempt spent: a human",
+			snap: snap(card("In Progress", now.Add(-4*time.Hour), iss(1, complete, triaged(1, "ready", dayAgo),
+				dispatched(1, 1, dayAgo), dispatched(1, 2, dayAgo.Add(time.Hour)), dispatched(1, 3, now.Add(-4*time.Hour))))),
+			want: []string{"#1 comment summon issue=1", "#1 label summon-human", "#1 assign octo,ada", "#1 Status=Blocked"},
+		},
+		{
+			name: "a branch but no pull request after the job's timeout: the agent is asked once",
+			snap: func() *Snapshot {
+				s := snap(card("In Progress", now.Add(-2*time.Hour), iss(1, complete, dispatched(1, 1, now.Add(-2*time.Hour)))))
+				s.Refs = []string{"claude/issue-1-20261102", "claude/issue-12-x"}
+				return s
+			}(),
+			want: []string{"#1 nudge 1"},
+		},
+		{
+			name: "closed by hand while In Progress: left alone, never dispatched again",
+			snap: snap(card("In Progress", now.Add(-5*time.Hour), iss(1, complete, closed, dispatched(1, 1, now.Add(-5*time.Hour))))),
+			want: nil,
+		},
+		{
+			name: "moved to In Progress by a person: theirs",
+			snap: snap(card("In Progress", now.Add(-5*time.Hour), iss(1, complete, triaged(1, "ready", dayAgo)))),
+			want: nil,
+		},
+		{
+			name: "In Review whose pull request closed unmerged: back to Ready, an attempt spent",
+			snap: snap(card("In Review", hourAgo, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, dayAgo), pr("CLOSED", "")))),
+			want: []string{"#1 comment requeue attempt=1 issue=1", "#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
+		},
+		{
+			name: "Verify with CI failing on the merge commit: Blocked, a human summoned",
+			snap: snap(card("Verify", hourAgo, iss(1, complete, closed, dispatched(1, 1, dayAgo), pr("MERGED", "FAILURE")))),
+			want: []string{"#1 comment summon issue=1", "#1 label summon-human", "#1 assign octo,ada", "#1 Status=Blocked"},
+		},
+		{
+			name: "Verify with CI still running: waits",
+			snap: snap(card("Verify", hourAgo, iss(1, complete, closed, pr("MERGED", "PENDING")))),
+			want: nil,
+		},
+		{
+			name: "Verify with CI green but the issue open: waits for a person",
+			snap: snap(card("Verify", hourAgo, iss(1, complete, pr("MERGED", "SUCCESS")))),
+			want: nil,
+		},
+		{
+			name: "moved to Backlog by a person: stays",
+			snap: snap(card("Backlog", hourAgo, iss(1, complete, triaged(1, "ready", dayAgo)))),
+			want: nil,
+		},
+		{
+			name: "a hard-gate item whose label a maintainer removed: still Blocked until moved",
+			snap: snap(card("Blocked", hourAgo, iss(3, gated, comment(bot, dayAgo, "<!-- nanobots:triage issue=3 outcome=gate rev=1 -->")))),
+			want: nil,
 		},
 		{
 			name: "a board without the loop's options: a problem, no writes",

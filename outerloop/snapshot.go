@@ -6,6 +6,7 @@ package outerloop
 
 import (
 	"strings"
+	"time"
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/outerloop/policy"
@@ -68,14 +69,21 @@ func hasLabel(labels []string, name string) bool {
 	return false
 }
 
+// DoneLookback is how long after an item reached Done the loop still reads
+// it: GitHub's built-in board workflow moves an item to Done the moment its
+// issue closes, before the loop has checked CI on the merge commit and
+// written the LEARNINGS entry, so recent Done items are checked once more.
+const DoneLookback = 7 * 24 * time.Hour
+
 // needsDetails reports whether the plan may act on an item, so observe reads
-// its issue's details. Done items are history, and an issue closed by hand
-// is left where it is unless its work is being followed (In Progress, In
-// Review, Verify: merging the pull request closes the issue).
-func needsDetails(it gql.Item) bool {
+// its issue's details. Done items are history once DoneLookback has passed,
+// and an issue closed by hand is left where it is unless its work is being
+// followed (In Progress, In Review, Verify: merging the pull request closes
+// the issue).
+func needsDetails(it gql.Item, now time.Time) bool {
 	switch it.Values[policy.FieldStatus] {
 	case policy.StatusDone:
-		return false
+		return it.Content.State == "CLOSED" && now.Sub(it.Set[policy.FieldStatus]) < DoneLookback
 	case policy.StatusInProgress, policy.StatusInReview, policy.StatusVerify:
 		return true
 	}
