@@ -84,7 +84,7 @@ func Bootstrap(ctx context.Context, o BootstrapOptions) (BootstrapResult, error)
 		out = io.Discard
 	}
 	res := BootstrapResult{DryRun: o.DryRun}
-	pf, err := loadPolicy(o.Dir)
+	pol, err := policy.LoadDir(o.Dir)
 	if err != nil {
 		return res, err
 	}
@@ -95,7 +95,7 @@ func Bootstrap(ctx context.Context, o BootstrapOptions) (BootstrapResult, error)
 	if err != nil {
 		return res, err
 	}
-	p := &planner{o: o, cfg: pf.config, rubric: pf.rubric, c: c}
+	p := &planner{o: o, cfg: pol.Config, rubric: pol.Rubric, c: c}
 	if err := p.read(ctx); err != nil {
 		return res, fmt.Errorf("%w\nrun \"nanobots doctor\" for every check and its fix", err)
 	}
@@ -141,7 +141,7 @@ func (p *planner) read(ctx context.Context) error {
 	}
 	if !strings.EqualFold(who.Login, p.cfg.Dispatcher) {
 		return fmt.Errorf("%s belongs to %s, but %s names %s as the dispatcher: the status issue and every dispatch must come from the dispatcher, so use %s's token (or make %s the dispatcher and run \"nanobots update\")",
-			ghclient.EnvDispatchToken, who.Login, ConfigPath, p.cfg.Dispatcher, p.cfg.Dispatcher, who.Login)
+			ghclient.EnvDispatchToken, who.Login, policy.ConfigFile, p.cfg.Dispatcher, p.cfg.Dispatcher, who.Login)
 	}
 	p.owner, p.name, _ = strings.Cut(p.cfg.Repo, "/")
 	if p.repo, err = gql.ReadSetupRepo(ctx, p.c, p.cfg.Repo, policy.LabelStatus); err != nil {
@@ -199,8 +199,8 @@ func (p *planner) planFields(ctx context.Context) ([]Step, error) {
 			steps = append(steps, Step{Action: "blocked", What: fmt.Sprintf("field Status on board %s: there is none", p.boardName()),
 				Fix: "every board has a Status field; rename the one that was renamed back to \"Status\", then run \"nanobots bootstrap\" again"})
 		case len(spec.Options) == 0:
-			steps = append(steps, Step{Action: "blocked", What: fmt.Sprintf("field %s on board %s: %s defines no options for it", spec.Name, p.boardName(), TriagePath),
-				Fix: fmt.Sprintf("add a %s table to %s (nanobots init writes one), then run \"nanobots bootstrap\" again", strings.ToLower(spec.Name), TriagePath)})
+			steps = append(steps, Step{Action: "blocked", What: fmt.Sprintf("field %s on board %s: %s defines no options for it", spec.Name, p.boardName(), policy.TriageFile),
+				Fix: fmt.Sprintf("add a %s table to %s (nanobots init writes one), then run \"nanobots bootstrap\" again", strings.ToLower(spec.Name), policy.TriageFile)})
 		case f == nil:
 			steps = append(steps, Step{
 				Action: "create",

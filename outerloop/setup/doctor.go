@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -67,47 +68,58 @@ func (d *doctor) path(rel string) string { return filepath.Join(d.o.Dir, filepat
 
 // local checks the files in the work tree.
 func (d *doctor) local() {
-	c, err := policy.Load(d.path(ConfigPath))
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		d.add("config", Fail, ConfigPath+" does not exist", "run \"nanobots init\" in the repository's root (or pass --dir)")
-	case err != nil:
-		d.add("config", Fail, err.Error(), "correct "+ConfigPath+" where each message says")
-	default:
-		d.cfg, d.cfgOK = c, true
-		d.pass("config", "%s: board %s/%d (%s), repository %s, dispatcher %s", ConfigPath,
-			c.Project.Owner, c.Project.Number, c.Project.OwnerType, c.Repo, c.Dispatcher)
-	}
-
-	r, err := loadRubric(d.o.Dir)
-	switch {
-	case err != nil && strings.Contains(err.Error(), "does not exist"):
-		d.add("rubric", Fail, TriagePath+" does not exist", "run \"nanobots init\": it writes the file when absent")
-	case err != nil:
-		d.add("rubric", Fail, err.Error(), "correct "+TriagePath+" where each message says")
-	case len(r.Priorities) == 0:
-		d.add("rubric", Fail, TriagePath+" has no priority table: the board's Priority options come from it",
-			"add a table whose columns are \"Priority | Meaning\" (nanobots init writes one)")
-	default:
-		d.rubric, d.rubricOK = r, true
-		d.pass("rubric", "%s: %d areas, %d kinds, %d sizes, %d priorities", TriagePath, len(r.Areas), len(r.Kinds), len(r.Sizes), len(r.Priorities))
-	}
-
-	src, err := os.ReadFile(d.path(RecipesPath))
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		d.add("recipes", Fail, RecipesPath+" does not exist", "run \"nanobots init\": it writes the file when absent")
-	case err != nil:
-		d.add("recipes", Fail, err.Error(), "")
-	case !d.rubricOK:
-		d.skip("recipes", "its sections are named by the rubric's kinds")
-	default:
-		if err := checkRecipes(src, d.rubric); err != nil {
-			d.add("recipes", Fail, err.Error(), "add the section: the dispatch brief quotes it word for word")
-		} else {
-			d.pass("recipes", "%s has a section for each of the %d kinds", RecipesPath, len(d.rubric.Kinds))
+	pol, err := policy.LoadDir(d.o.Dir)
+	problems := map[string][]string{}
+	for _, e := range flatten(err) {
+		msg := e.Error()
+		id := "config"
+		switch {
+		case strings.HasPrefix(msg, policy.Dir+":"):
+			d.add("config", Fail, msg, "run \"nanobots init\" in the repository's root, or pass --dir")
+			for _, id := range []string{"rubric", "recipes", "prompts", "engine-files", "actionlint"} {
+				d.skip(id, "there is no "+policy.Dir)
+			}
+			return
+		case strings.HasPrefix(msg, policy.TriageFile) && strings.Contains(msg, policy.RecipesFile):
+			id = "recipes" // a kind whose recipe RECIPES.md lacks
+		case strings.HasPrefix(msg, policy.TriageFile):
+			id = "rubric"
+		case strings.HasPrefix(msg, policy.RecipesFile):
+			id = "recipes"
+		case strings.HasPrefix(msg, policy.PromptsDir):
+			id = "prompts"
 		}
+		problems[id] = append(problems[id], msg)
 	}
+	fix := "do as each message says, at the file, line and column it names"
+	check := func(id string, ok func()) {
+		if msgs := problems[id]; len(msgs) > 0 {
+			d.add(id, Fail, strings.Join(msgs, "\n"), fix)
+			return
+		}
+		ok()
+	}
+	c, r := pol.Config, pol.Rubric
+	check("config", func() {
+		d.cfg, d.cfgOK = c, true
+		d.pass("config", "%s: board %s/%d (%s), repository %s, dispatcher %s", policy.ConfigFile,
+			c.Project.Owner, c.Project.Number, c.Project.OwnerType, c.Repo, c.Dispatcher)
+	})
+	check("rubric", func() {
+		d.rubric, d.rubricOK = r, true
+		d.pass("rubric", "%s: %d areas, %d kinds, %d sizes, %d priorities", policy.TriageFile, len(r.Areas), len(r.Kinds), len(r.Sizes), len(r.Priorities))
+	})
+	check("recipes", func() {
+		d.pass("recipes", "%s: %s; every kind's recipe is one of them", policy.RecipesFile, plural(len(pol.Recipes.Sections), "section"))
+	})
+	check("prompts", func() {
+		var names []string
+		for name := range pol.Prompts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		d.pass("prompts", "%s: %s", policy.PromptsDir, strings.Join(names, ", "))
+	})
 
 	if !d.cfgOK || !d.rubricOK {
 		d.skip("engine-files", "they are rendered from config.json and TRIAGE.md")
@@ -195,7 +207,7 @@ func (d *doctor) github(ctx context.Context) {
 	s := d.o.Settings
 	if !d.cfgOK {
 		for _, id := range githubChecks {
-			d.skip(id, "needs a valid "+ConfigPath)
+			d.skip(id, "needs a valid "+policy.ConfigFile)
 		}
 		return
 	}
@@ -285,8 +297,8 @@ func (d *doctor) tokenChecks(g *remote) {
 		d.add("dispatch-token", Fail, fmt.Sprintf("%s belongs to %s, a %s: claude-code-action only answers people", ghclient.EnvDispatchToken, g.who.Login, strings.ToLower(g.who.Type)), newToken)
 	case !strings.EqualFold(g.who.Login, cfg.Dispatcher):
 		d.add("dispatch-token", Fail,
-			fmt.Sprintf("%s belongs to %s, but %s names %s as the dispatcher: the inner workflow runs only for the dispatcher's comments", ghclient.EnvDispatchToken, g.who.Login, ConfigPath, cfg.Dispatcher),
-			fmt.Sprintf("use %s's token, or set \"dispatcher\": %q in %s and run \"nanobots update\"", cfg.Dispatcher, g.who.Login, ConfigPath))
+			fmt.Sprintf("%s belongs to %s, but %s names %s as the dispatcher: the inner workflow runs only for the dispatcher's comments", ghclient.EnvDispatchToken, g.who.Login, policy.ConfigFile, cfg.Dispatcher),
+			fmt.Sprintf("use %s's token, or set \"dispatcher\": %q in %s and run \"nanobots update\"", cfg.Dispatcher, g.who.Login, policy.ConfigFile))
 	default:
 		d.pass("dispatch-token", "%s belongs to %s, a person, the dispatcher", ghclient.EnvDispatchToken, g.who.Login)
 	}
@@ -353,11 +365,11 @@ func (d *doctor) repoCheck(g *remote) {
 	cfg, s := d.cfg, d.o.Settings
 	switch {
 	case s.Repository != "" && !strings.EqualFold(s.Repository, cfg.Repo):
-		d.add("repository", Fail, fmt.Sprintf("%s is %s, but %s says %s", ghclient.EnvRepository, s.Repository, ConfigPath, cfg.Repo),
-			fmt.Sprintf("run doctor for %s, or correct \"repo\" in %s", s.Repository, ConfigPath))
+		d.add("repository", Fail, fmt.Sprintf("%s is %s, but %s says %s", ghclient.EnvRepository, s.Repository, policy.ConfigFile, cfg.Repo),
+			fmt.Sprintf("run doctor for %s, or correct \"repo\" in %s", s.Repository, policy.ConfigFile))
 	case g.repoErr != nil:
 		d.add("repository", Fail, fmt.Sprintf("%s cannot be read as %s: %v", cfg.Repo, g.who.Login, g.repoErr),
-			fmt.Sprintf("check \"repo\" in %s; a private repository needs the repo scope and %s as a collaborator", ConfigPath, g.who.Login))
+			fmt.Sprintf("check \"repo\" in %s; a private repository needs the repo scope and %s as a collaborator", policy.ConfigFile, g.who.Login))
 	default:
 		switch g.repo.ViewerPermission {
 		case "ADMIN", "MAINTAIN", "WRITE":
@@ -430,7 +442,7 @@ func (d *doctor) boardChecks(g *remote) {
 				other = "organization"
 			}
 			d.add("board", Fail, fmt.Sprintf("%s is %s, not %s: board %s is found as the %s's", prj.Owner, article(other), article(prj.OwnerType), name, other),
-				fmt.Sprintf("set \"owner_type\": %q under \"project\" in %s", other, ConfigPath))
+				fmt.Sprintf("set \"owner_type\": %q under \"project\" in %s", other, policy.ConfigFile))
 		case errorType(g.boardErr) == "NOT_FOUND":
 			kind := "users"
 			if prj.OwnerType == "organization" {
@@ -438,7 +450,7 @@ func (d *doctor) boardChecks(g *remote) {
 			}
 			d.add("board", Fail, fmt.Sprintf("board %s is not found, or %s cannot see it: %v", name, g.who.Login, g.boardErr),
 				fmt.Sprintf("check \"project\" in %s against the board's address (%s), and that %s can open it",
-					ConfigPath, webURL(d.o.Settings.APIURL, fmt.Sprintf("/%s/%s/projects/%d", kind, prj.Owner, prj.Number)), g.who.Login))
+					policy.ConfigFile, webURL(d.o.Settings.APIURL, fmt.Sprintf("/%s/%s/projects/%d", kind, prj.Owner, prj.Number)), g.who.Login))
 		default:
 			d.add("board", Fail, fmt.Sprintf("read board %s: %v", name, g.boardErr), "")
 		}
@@ -450,7 +462,7 @@ func (d *doctor) boardChecks(g *remote) {
 	for _, spec := range wantFields(d.rubric) {
 		id := fieldIDs[spec.Name]
 		if !d.rubricOK && spec.Name != policy.FieldStatus {
-			d.skip(id, "its options come from "+TriagePath)
+			d.skip(id, "its options come from "+policy.TriageFile)
 			continue
 		}
 		f := g.board.Field(spec.Name)
@@ -568,11 +580,26 @@ func (d *doctor) rateCheck(g *remote) {
 		d.add("rate-limit", Fail, fmt.Sprintf("%d GraphQL points left%s; %s", remaining, reset, cost),
 			"wait for the limit to reset; the token's other users (scripts, gh) share its 5,000 points an hour")
 	case hourly > limit:
-		d.add("rate-limit", Fail, cost, "run the loop less often (\"schedule\" in "+ConfigPath+", then \"nanobots update\"), or archive Done items")
+		d.add("rate-limit", Fail, cost, "run the loop less often (\"schedule\" in "+policy.ConfigFile+", then \"nanobots update\"), or archive Done items")
 	case hourly > limit/2:
 		d.add("rate-limit", Warn, cost+"; more than half the token's budget, which its other users share",
 			"run the loop less often, or archive Done items")
 	default:
 		d.pass("rate-limit", "%d GraphQL points left%s; %s", remaining, reset, cost)
 	}
+}
+
+// flatten lists the errors an errors.Join (of errors.Joins) holds.
+func flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }

@@ -15,22 +15,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/policy"
-)
-
-// The repository's policy files, relative to its root.
-const (
-	ConfigPath  = ".nanobots/config.json"
-	TriagePath  = ".nanobots/TRIAGE.md"
-	RecipesPath = ".nanobots/RECIPES.md"
 )
 
 // StatusMarker is the first line of the status issue's body. The issue
@@ -46,41 +36,6 @@ type Options struct {
 	Settings ghclient.Settings
 	// ClientOptions adjust the GitHub client (tests inject a clock).
 	ClientOptions []ghclient.Option
-}
-
-// policyFiles are the repository's parsed policy.
-type policyFiles struct {
-	config policy.Config
-	rubric policy.Rubric
-}
-
-// loadPolicy reads config.json and TRIAGE.md.
-//
-// TODO: switch to policy.LoadDir when it lands; it reads RECIPES.md too.
-func loadPolicy(dir string) (policyFiles, error) {
-	c, err := policy.Load(filepath.Join(dir, filepath.FromSlash(ConfigPath)))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return policyFiles{}, fmt.Errorf("%s does not exist: run \"nanobots init\" first", ConfigPath)
-		}
-		return policyFiles{}, err
-	}
-	r, err := loadRubric(dir)
-	if err != nil {
-		return policyFiles{}, err
-	}
-	return policyFiles{config: c, rubric: r}, nil
-}
-
-func loadRubric(dir string) (policy.Rubric, error) {
-	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(TriagePath)))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return policy.Rubric{}, fmt.Errorf("%s does not exist: run \"nanobots init\" to write one", TriagePath)
-		}
-		return policy.Rubric{}, err
-	}
-	return policy.ReadRubric(TriagePath, src)
 }
 
 // client connects with the dispatch token.

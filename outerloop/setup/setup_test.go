@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -418,5 +419,43 @@ func TestBootstrapWithoutLinkOffersIt(t *testing.T) {
 	if res.Changes() != 9 || !strings.Contains(out.String(), `offer   to link board octo/1 to octo/demo: not linked`) ||
 		!strings.Contains(out.String(), `run "nanobots bootstrap --link"`) {
 		t.Errorf("%d changes; output:\n%s", res.Changes(), out.String())
+	}
+}
+
+// TestDoctorReadsTheWorkTree: a problem in a file of the work tree fails
+// its own check, at the file, line and column.
+func TestDoctorReadsTheWorkTree(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		file, old, s string
+		failed       string
+		want         string
+	}{
+		{"config", ".nanobots/config.json", `"wip_limit": 2`, `"wip_limit": 0`, "config", ".nanobots/config.json:"},
+		{"recipe", ".nanobots/RECIPES.md", "## bug\n", "## bugs\n", "recipes", `uses recipe "bug", which is not a section of .nanobots/RECIPES.md`},
+		{"edited workflow", ".github/workflows/nanobots-outer.yml", "\non:\n", "\n# mine\non:\n", "engine-files", "nanobots-outer.yml"},
+		{"broken workflow", ".github/workflows/nanobots-outer.yml", "runs-on: ubuntu-latest", "runs-on: ubuntu-latst", "engine-files actionlint", `.github/workflows/nanobots-outer.yml:`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, ghsim.Bare(ghsim.NewClock(epoch).Now), octoConfig("octo/demo"))
+			e.bootstrap(false)
+			p := filepath.Join(e.dir, filepath.FromSlash(tc.file))
+			b, err := os.ReadFile(p)
+			if err != nil || !bytes.Contains(b, []byte(tc.old)) {
+				t.Fatalf("%s lacks %q (%v)", tc.file, tc.old, err)
+			}
+			if err := os.WriteFile(p, bytes.Replace(b, []byte(tc.old), []byte(tc.s), 1), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rep := e.doctor()
+			if got := strings.Join(failed(rep), " "); got != tc.failed {
+				t.Fatalf("failed %q, want %q", got, tc.failed)
+			}
+			ids := strings.Fields(tc.failed)
+			c, _ := rep.Check(ids[len(ids)-1])
+			if !strings.Contains(c.Detail, tc.want) || c.Fix == "" {
+				t.Errorf("detail %q lacks %q, or no fix", c.Detail, tc.want)
+			}
+		})
 	}
 }
