@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -25,7 +24,7 @@ func newDoctorCmd(s streams) *cobra.Command {
 		Long: `doctor checks, one line each, everything a cycle of the outer loop needs, and
 prints the fix under each check that fails:
 
-  - .nanobots/config.json, TRIAGE.md and RECIPES.md parse
+  - .nanobots/config.json, TRIAGE.md, RECIPES.md and the prompts parse
   - the engine-owned files are current and unedited (as "update --check"),
     and the loop's workflows pass actionlint
   - NANOBOTS_DISPATCH_TOKEN belongs to the dispatcher, a person; its classic
@@ -66,9 +65,7 @@ func doctorRun(ctx context.Context, s streams, opts doctorOptions) error {
 		Version: version.String(),
 	})
 	if opts.json {
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := writeJSON(s.Out, rep); err != nil {
 			return err
 		}
 	} else {
