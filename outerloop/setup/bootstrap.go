@@ -2,7 +2,6 @@ package setup
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -33,10 +32,8 @@ type Step struct {
 	Action string
 	// What says what the step changes, in one line.
 	What string
-	// Fix, for a blocked step, says what a person must do first.
+	// Fix, for a blocked or offered step, says what a person can do.
 	Fix string
-	// Writes counts the requests that change GitHub the step made.
-	Writes int
 
 	apply func(ctx context.Context, s *Step) error
 }
@@ -174,7 +171,6 @@ func (p *planner) plan(ctx context.Context) ([]Step, error) {
 			apply: func(ctx context.Context, s *Step) error {
 				_, _, err := p.c.REST.Issues.CreateLabel(ctx, p.owner, p.name, &github.Label{
 					Name: github.String(l.Name), Color: github.String(l.Color), Description: github.String(l.Description)})
-				s.Writes++
 				return err
 			},
 		})
@@ -207,7 +203,6 @@ func (p *planner) planFields(ctx context.Context) ([]Step, error) {
 				What:   fmt.Sprintf("field %s on board %s: %s", spec.Name, p.boardName(), names(spec.Options)),
 				apply: func(ctx context.Context, s *Step) error {
 					_, err := gql.CreateSingleSelectField(ctx, p.c, p.board.ID, spec.Name, spec.Options)
-					s.Writes++
 					return err
 				},
 			})
@@ -255,7 +250,6 @@ func (p *planner) addOptions(f gql.SetupField, spec fieldSpec, missing []string)
 		What:   what,
 		apply: func(ctx context.Context, s *Step) error {
 			nf, err := gql.ReplaceOptions(ctx, p.c, f.ID, mergeOptions(f.Options, spec.Options))
-			s.Writes++
 			if err != nil {
 				return err
 			}
@@ -264,7 +258,6 @@ func (p *planner) addOptions(f gql.SetupField, spec fieldSpec, missing []string)
 				if now == nil || now.ID == old.ID {
 					continue
 				}
-				s.Writes++
 				if err := gql.SetOptionValue(ctx, p.c, p.board.ID, it.ID, nf.ID, now.ID); err != nil {
 					return err
 				}
@@ -289,7 +282,6 @@ func (p *planner) planStatusIssue() []Step {
 				is, _, err := p.c.REST.Issues.Create(ctx, p.owner, p.name, &github.IssueRequest{
 					Title: github.String(cfg.StatusIssueTitle), Body: github.String(statusBody),
 					Labels: &[]string{policy.LabelStatus}})
-				s.Writes++
 				if err != nil {
 					return err
 				}
@@ -304,7 +296,6 @@ func (p *planner) planStatusIssue() []Step {
 			What:   fmt.Sprintf("status issue #%d in %s, which was closed", si.Number, cfg.Repo),
 			apply: func(ctx context.Context, s *Step) error {
 				_, _, err := p.c.REST.Issues.Edit(ctx, p.owner, p.name, si.Number, &github.IssueRequest{State: github.String("open")})
-				s.Writes++
 				return err
 			},
 		})
@@ -327,7 +318,6 @@ func (p *planner) planStatusIssue() []Step {
 		Action: "pin",
 		What:   name + " to " + cfg.Repo,
 		apply: func(ctx context.Context, s *Step) error {
-			s.Writes++
 			if !found {
 				s.What = fmt.Sprintf("status issue #%d to %s", ref.Number, cfg.Repo)
 			}
@@ -352,7 +342,6 @@ func (p *planner) planLink() []Step {
 		Action: "link",
 		What:   what,
 		apply: func(ctx context.Context, s *Step) error {
-			s.Writes++
 			return gql.LinkRepository(ctx, p.c, p.board.ID, p.repo.ID)
 		},
 	}}
@@ -379,13 +368,4 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// errorType returns the first GraphQL error type of err, or "".
-func errorType(err error) string {
-	var ge *ghclient.GraphQLError
-	if errors.As(err, &ge) && len(ge.Items) > 0 {
-		return ge.Items[0].Type
-	}
-	return ""
 }
