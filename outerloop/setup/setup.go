@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -153,14 +154,11 @@ func statusIssue(candidates []gql.SetupIssue, dispatcher string) (gql.SetupIssue
 
 const actionsBot = "github-actions[bot]"
 
-func hasMarker(body string) bool {
-	for _, line := range strings.Split(body, "\n") {
-		if strings.TrimSpace(line) == StatusMarker {
-			return true
-		}
-	}
-	return false
-}
+// statusMarkerRE matches the status marker with or without the fields the
+// loop adds when it rewrites the body (<!-- nanobots:status hash=… -->).
+var statusMarkerRE = regexp.MustCompile(`<!-- nanobots:status(?: [^>]*)? -->`)
+
+func hasMarker(body string) bool { return statusMarkerRE.MatchString(body) }
 
 // statusBody is what bootstrap writes into a new status issue; the loop
 // rewrites it on its next cycle.

@@ -83,7 +83,7 @@ func TestStatusIssueTrustsOnlyTheDispatcher(t *testing.T) {
 		{Number: 1, Author: "mona", Body: body, State: "OPEN"},
 		{Number: 2, Author: "ada", Body: "no marker", State: "OPEN"},
 		{Number: 3, Author: "ada", Body: body, State: "CLOSED"},
-		{Number: 4, Author: "github-actions[bot]", Body: body, State: "OPEN"},
+		{Number: 4, Author: "github-actions[bot]", Body: "<!-- nanobots:status hash=ab12 written=2026-11-21T09:07:00Z -->\nRewritten", State: "OPEN"},
 	}
 	if si, ok := statusIssue(candidates, "ADA"); !ok || si.Number != 4 {
 		t.Errorf("got #%d, want the open one by the Actions bot, #4", si.Number)
