@@ -27,6 +27,9 @@ type Options struct {
 	// it, the cycle plans and reports but writes nothing, so the
 	// maintainer's other tools keep working. Zero means DefaultReserve.
 	Reserve int
+	// RunURL is the Actions run's address, linked from the status issue
+	// ("" outside Actions).
+	RunURL string
 }
 
 // DefaultReserve is the GraphQL points a cycle leaves for everyone else
@@ -45,9 +48,12 @@ type Result struct {
 	Held string `json:"held,omitempty"`
 	// Requests and Points are what the cycle cost, reads and writes, as the
 	// clients counted them; Remaining is the GraphQL points left.
-	Requests  int            `json:"requests"`
-	Points    int            `json:"points"`
-	Remaining int            `json:"remaining"`
+	Requests  int `json:"requests"`
+	Points    int `json:"points"`
+	Remaining int `json:"remaining"`
+	// Heartbeat is what the report step did to the status issue (in a
+	// dry run, what it would do); nil when the cycle stopped before it.
+	Heartbeat *Heartbeat     `json:"heartbeat,omitempty"`
 	Policy    *policy.Policy `json:"-"`
 	Snapshot  *Snapshot      `json:"-"`
 }
@@ -56,10 +62,11 @@ type Result struct {
 // written, and the message names the file, line and fix.
 var ErrPolicy = errors.New("policy")
 
-// Run runs one cycle: load the policy, observe, plan, apply. It writes
-// nothing when the policy is invalid, when the tokens are not what the
-// policy says, when the board lacks options the plan needs, or when the
-// rate limit is below the reserve.
+// Run runs one cycle: load the policy, observe, plan, apply, and report
+// on the status issue (see Heartbeat). It writes nothing when the policy is
+// invalid, when the tokens are not what the policy says, when the board
+// lacks options the plan needs, or when the rate limit is below the
+// reserve; a dry run writes nothing and says what it would write.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	now := opts.Now
 	if now == nil {
@@ -104,19 +111,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if len(res.Plan.Problems) > 0 && !res.Plan.Writes() {
 		return res, fmt.Errorf("the cycle cannot go on:\n  %s", strings.Join(res.Plan.Problems, "\n  "))
 	}
-	if opts.DryRun || !res.Plan.Writes() {
-		return res, nil
+	if !opts.DryRun && res.Plan.Writes() {
+		reserve := opts.Reserve
+		if reserve == 0 {
+			reserve = DefaultReserve
+		}
+		if s.Remaining < reserve {
+			res.Held = fmt.Sprintf("only %d GraphQL points are left this hour, under the reserve of %d: nothing was written; the next cycle after the hourly reset carries the plan out", s.Remaining, reserve)
+			return res, nil
+		}
+		res.Done, err = Apply(ctx, c, s, p, res.Plan, now)
 	}
-	reserve := opts.Reserve
-	if reserve == 0 {
-		reserve = DefaultReserve
-	}
-	if s.Remaining < reserve {
-		res.Held = fmt.Sprintf("only %d GraphQL points are left this hour, under the reserve of %d: nothing was written; the next cycle after the hourly reset carries the plan out", s.Remaining, reserve)
-		return res, nil
-	}
-	res.Done, err = Apply(ctx, c, s, p, res.Plan, now)
-	return res, err
+	herr := res.report(ctx, c, opts)
+	return res, errors.Join(err, herr)
 }
 
 // count adds up what the clients counted.
