@@ -29,6 +29,10 @@ const (
 	AddLabels Kind = "add-labels"
 	// Assign assigns Users to the issue.
 	Assign Kind = "assign"
+	// Learn appends Body, the issue's LEARNINGS.md entry, on the learnings
+	// branch Value, unless its marker is there already; then it opens a
+	// distill issue when enough entries have gathered since the last.
+	Learn Kind = "learn"
 )
 
 // Action is one write the plan asks for, with the reason a person reads in
@@ -69,6 +73,8 @@ func (a Action) String() string {
 		return fmt.Sprintf("#%d: label %s", a.Issue, strings.Join(a.Labels, ", "))
 	case Assign:
 		return fmt.Sprintf("#%d: assign @%s", a.Issue, strings.Join(a.Users, ", @"))
+	case Learn:
+		return fmt.Sprintf("#%d: append its entry to LEARNINGS.md on %s", a.Issue, a.Value)
 	}
 	return fmt.Sprintf("#%d: %s", a.Issue, a.Kind)
 }

@@ -120,6 +120,8 @@ func (a *applier) apply(ctx context.Context, d *Done) error {
 		owner, repo := splitRepo(a.s.Repo)
 		_, _, err := a.c.bot().REST.Issues.AddAssignees(ctx, owner, repo, act.Issue, act.Users)
 		return wrapREST("assign", err)
+	case Learn:
+		return a.learn(ctx, d)
 	}
 	return fmt.Errorf("unknown action %q", act.Kind)
 }
