@@ -216,6 +216,9 @@ func (r Rubric) LargestDispatchable() string {
 // beyond what the forms need.
 func ReadRubric(path string, src []byte) (Rubric, error) {
 	md := goldmark.New(goldmark.WithExtensions(extension.Table))
+	// Cells are read from the flattened source too: it differs only
+	// inside nesting no rubric has, and keeps parsing linear.
+	src = flattenNesting(src)
 	doc := md.Parser().Parse(text.NewReader(src))
 	idx := newLineIndex(src)
 	var r Rubric
