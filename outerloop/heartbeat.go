@@ -35,6 +35,29 @@ type Heartbeat struct {
 	Body string `json:"body,omitempty"`
 }
 
+// writeText writes what the report step did, one line a write, or why it
+// wrote nothing; nothing when h is nil.
+func (h *Heartbeat) writeText(b *strings.Builder, dryRun bool) {
+	if h == nil {
+		return
+	}
+	if len(h.Writes) == 0 {
+		name := "status issue"
+		if h.Issue != 0 {
+			name = fmt.Sprintf("status issue #%d", h.Issue)
+		}
+		fmt.Fprintf(b, "%s: %s: no writes\n", name, h.Why)
+		return
+	}
+	for _, w := range h.Writes {
+		if dryRun {
+			fmt.Fprintf(b, "  %s (dry run: not written)\n", w)
+		} else {
+			fmt.Fprintf(b, "✓ %s\n", w)
+		}
+	}
+}
+
 // heartbeatSteps are the writes the report step decides on.
 type heartbeatSteps struct {
 	create, reopen, retitle, rewrite, pin bool

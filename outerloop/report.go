@@ -56,6 +56,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	for _, p := range r.Plan.Problems {
 		fmt.Fprintf(&b, "problem: %s\n", p)
 	}
+	r.Heartbeat.writeText(&b, r.DryRun)
 	fmt.Fprintf(&b, "in progress: %d of %d; cost: %s, %d GraphQL points (%d left this hour)\n",
 		r.Plan.WIP, r.Plan.WIPLimit, plural(r.Requests, "request"), r.Points, r.Remaining)
 	_, err := io.WriteString(w, b.String())
@@ -108,6 +109,13 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	for _, p := range r.Plan.Problems {
 		fmt.Fprintf(&b, "\n**Problem:** %s\n", cell(p))
+	}
+	if h := r.Heartbeat; h != nil {
+		name := "Status issue"
+		if h.URL != "" {
+			name = fmt.Sprintf("[Status issue #%d](%s)", h.Issue, h.URL)
+		}
+		fmt.Fprintf(&b, "\n**%s:** %s\n", name, cell(h.Status.Summary))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
