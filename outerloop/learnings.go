@@ -236,13 +236,17 @@ func (e Entry) timeline() string {
 		spans = append(spans, fmt.Sprintf("%s %s", name, entrySpan(m.at.Sub(from))))
 		name, from = m.name, m.at
 	}
-	return fmt.Sprintf("%s from filing to Done: %s.", entrySpan(e.Done.Sub(e.Created)), strings.Join(spans, ", "))
+	total := entrySpan(e.Done.Sub(e.Created))
+	if len(spans) < 2 {
+		return total + " from filing to Done." // no stretch known in between
+	}
+	return fmt.Sprintf("%s from filing to Done: %s.", total, strings.Join(spans, ", "))
 }
 
 // entrySpan formats a duration the way a person reads an entry: "3d 4h",
 // "1h 40m", "5m", "<1m".
 func entrySpan(d time.Duration) string {
-	d = d.Round(time.Minute)
+	d = d.Truncate(time.Minute)
 	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
 	case days > 0 && hours > 0:
@@ -790,6 +794,9 @@ func (a *applier) distill(ctx context.Context, l learningsFile, file string) err
 	used := 0
 	for i, e := range fresh {
 		t := defuse(cutRunes(stripMarkers(e.Text), maxDistillEntry, "(cut: the whole entry is in "+LearningsFile+")"))
+		if rest, ok := strings.CutPrefix(t, "## "); ok {
+			t = "#### " + rest // under the brief's own "### The new entries"
+		}
 		if used+len([]rune(t)) > maxDistillEntries {
 			data.Omitted = len(fresh) - i
 			break
