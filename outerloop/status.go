@@ -381,6 +381,9 @@ func (st *Status) content() string {
 	fmt.Fprintf(&b, "The loop rewrites this issue when what it reports changes, and otherwise every %s: if the time above is older than that, the loop is not running.\n\n", st.Heartbeat)
 
 	board := inline(st.Board)
+	if board == "" {
+		board = "board"
+	}
 	if st.BoardURL != "" {
 		board = fmt.Sprintf("[%s](%s)", board, st.BoardURL)
 	}
