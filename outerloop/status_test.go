@@ -161,7 +161,9 @@ func TestStatusCountsTheBoardAfterTheCycle(t *testing.T) {
 
 func TestStatusActivity(t *testing.T) {
 	p := defaultPolicy(t)
-	human := func(n int) Wait { return Wait{Issue: n, Title: fmt.Sprintf("issue %d", n), OnHuman: true, Why: "gated"} }
+	human := func(n int) Wait {
+		return Wait{Issue: n, Title: fmt.Sprintf("issue %d", n), OnHuman: true, Why: "gated"}
+	}
 	for _, c := range []struct {
 		name  string
 		items []*Item
