@@ -640,9 +640,10 @@ func (l *learningsFile) read(ctx context.Context) (content, sha string, err erro
 			return "", "", err
 		}
 		content, sha, err = l.get(ctx, l.branch)
-		if !isNotFound(err) {
-			return content, sha, err
+		if isNotFound(err) {
+			return minimalHeader, "", nil // the default branch has none either
 		}
+		return content, sha, err
 	} else if err != nil {
 		return "", "", fmt.Errorf("read branch %s: %w", l.branch, err)
 	}
