@@ -35,7 +35,9 @@ func (c Clients) bot() *ghclient.Client {
 // Done is an action carried out, or the one that failed.
 type Done struct {
 	Action
-	At time.Time `json:"at"`
+	// Step is the action's place in the plan.
+	Step int       `json:"step"`
+	At   time.Time `json:"at"`
 	// URL is the comment's address, for comments and dispatches.
 	URL string `json:"url,omitempty"`
 	// Skipped says why an action was not needed after all (a dispatch
@@ -44,25 +46,77 @@ type Done struct {
 	Err     string `json:"error,omitempty"`
 }
 
-// Apply carries out the plan's actions in order and stops at the first that
-// fails: every action is safe to repeat, so the next cycle converges from
-// wherever this one stopped. It returns what it did.
+// phase is a group of actions Apply carries out together.
+type phase struct {
+	name string
+	has  func(Action) bool
+	// batch carries the actions out with as few requests as GitHub
+	// allows; nil means one at a time with applier.apply.
+	batch func(a *applier, ctx context.Context, ds []*Done) error
+}
+
+// phases is the order of a cycle's writes. Each item's writes keep the
+// order the plan gave them, and the move of its Status comes last: a
+// cycle that stops half way leaves every item where it was, with any
+// comment already posted carrying the marker that keeps it from being
+// posted twice. Within a phase, mutations go in batches of gql.MaxBatch.
+var phases = []phase{
+	{"add to the board", func(a Action) bool { return a.Kind == AddToBoard }, (*applier).addItems},
+	{"set fields", func(a Action) bool { return a.Kind == SetField && a.Field != policy.FieldStatus }, (*applier).setFields},
+	{"learn", func(a Action) bool { return a.Kind == Learn }, nil},
+	{"comment", func(a Action) bool { return a.Kind == Comment }, (*applier).comments},
+	{"label and assign", func(a Action) bool { return a.Kind == AddLabels || a.Kind == Assign }, nil},
+	{"dispatch", func(a Action) bool { return a.Kind == Dispatch || a.Kind == Nudge }, (*applier).dispatches},
+	{"move", func(a Action) bool { return a.Kind == SetField && a.Field == policy.FieldStatus }, (*applier).setFields},
+}
+
+// Apply carries out the plan's actions, phase by phase (see phases), and
+// stops after the first phase in which one fails: every action is safe to
+// repeat, so the next cycle converges from wherever this one stopped. It
+// returns what it did, in the order it did it.
 func Apply(ctx context.Context, c Clients, s *Snapshot, p *policy.Policy, plan Plan, now func() time.Time) ([]Done, error) {
-	a := applier{c: c, s: s, p: p, items: map[int]string{}}
+	a := applier{c: c, s: s, p: p, items: map[int]string{}, now: now}
 	for _, it := range s.Items {
 		a.items[it.Number()] = it.ID
 	}
 	var done []Done
-	for _, act := range plan.Actions {
-		d := Done{Action: act}
-		err := a.apply(ctx, &d)
-		d.At = now()
-		if err != nil {
-			d.Err = err.Error()
-			done = append(done, d)
-			return done, fmt.Errorf("%s: %w", act, err)
+	for _, ph := range phases {
+		var ds []*Done
+		for i, act := range plan.Actions {
+			if ph.has(act) {
+				ds = append(ds, &Done{Action: act, Step: i})
+			}
 		}
-		done = append(done, d)
+		if len(ds) == 0 {
+			continue
+		}
+		var err error
+		if ph.batch != nil {
+			err = ph.batch(&a, ctx, ds)
+		} else {
+			for _, d := range ds {
+				if err = a.apply(ctx, d); err != nil {
+					d.Err = err.Error()
+					break
+				}
+				d.At = now()
+			}
+		}
+		var failed *Done
+		for _, d := range ds {
+			if !d.At.IsZero() || d.Err != "" {
+				done = append(done, *d)
+			}
+			if d.Err != "" && failed == nil {
+				failed = d
+			}
+		}
+		if err != nil || failed != nil {
+			if failed != nil {
+				return done, fmt.Errorf("%s: %s", failed.Action, failed.Err)
+			}
+			return done, fmt.Errorf("%s: %w", ph.name, err)
+		}
 	}
 	return done, nil
 }
@@ -72,46 +126,138 @@ type applier struct {
 	s     *Snapshot
 	p     *policy.Policy
 	items map[int]string // issue number → board item id
+	now   func() time.Time
 }
 
+// runBatches sends ds's mutations, gql.MaxBatch to a request, as queue
+// adds them, and records each outcome on its Done (with keep, when set, to
+// read a result's value). It stops after the first request with a failure.
+func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*Done, queue func(b *gql.Batch, d *Done) error, keep func(d *Done, r gql.BatchResult)) error {
+	for start := 0; start < len(ds); start += gql.MaxBatch {
+		chunk := ds[start:min(start+gql.MaxBatch, len(ds))]
+		var b gql.Batch
+		var sent []*Done
+		for _, d := range chunk {
+			if err := queue(&b, d); err != nil {
+				d.Err = err.Error()
+				return err
+			}
+			sent = append(sent, d)
+		}
+		results, err := b.Run(ctx, m)
+		at := a.now()
+		for i, d := range sent {
+			switch {
+			case i < len(results) && results[i].OK:
+				d.At = at
+				if keep != nil {
+					keep(d, results[i])
+				}
+			case err != nil:
+				d.Err = err.Error()
+			default:
+				d.Err = "GitHub returned no result"
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addItems puts new issues on the board, then sets their Status.
+func (a *applier) addItems(ctx context.Context, ds []*Done) error {
+	err := a.runBatches(ctx, a.c.Dispatch, ds, func(b *gql.Batch, d *Done) error {
+		b.AddItem(a.s.Board.ID, d.IssueID)
+		return nil
+	}, func(d *Done, r gql.BatchResult) { a.items[d.Issue] = r.Value })
+	if err != nil {
+		return err
+	}
+	// The Status each new item starts in, as part of the same action.
+	status := make([]*Done, len(ds))
+	for i, d := range ds {
+		status[i] = &Done{Action: Action{Issue: d.Issue, Field: policy.FieldStatus, Value: d.Value}}
+	}
+	err = a.setFields(ctx, status)
+	for i, st := range status {
+		if st.Err != "" {
+			ds[i].At, ds[i].Err = time.Time{}, st.Err
+		}
+	}
+	return err
+}
+
+// setFields sets single-select fields by option name.
+func (a *applier) setFields(ctx context.Context, ds []*Done) error {
+	return a.runBatches(ctx, a.c.Dispatch, ds, func(b *gql.Batch, d *Done) error {
+		item, fieldID, optionID, err := a.option(d.Issue, d.Field, d.Value)
+		if err != nil {
+			return err
+		}
+		b.SetOption(a.s.Board.ID, item, fieldID, optionID)
+		return nil
+	}, nil)
+}
+
+// comments posts the loop's comments as the Actions bot when it can.
+func (a *applier) comments(ctx context.Context, ds []*Done) error {
+	return a.runBatches(ctx, a.c.bot(), ds, func(b *gql.Batch, d *Done) error {
+		b.AddComment(d.IssueID, d.Body)
+		return nil
+	}, func(d *Done, r gql.BatchResult) { d.URL = r.Value })
+}
+
+// dispatches posts dispatch comments with the dispatcher's token. It looks
+// again just before, in one request for all of them: another cycle running
+// at the same time may have dispatched an attempt already.
+func (a *applier) dispatches(ctx context.Context, ds []*Done) error {
+	var ids []string
+	for _, d := range ds {
+		ids = append(ids, d.IssueID)
+	}
+	fresh, _, _, err := gql.ReadIssues(ctx, a.c.Dispatch, ids)
+	if err != nil {
+		return err
+	}
+	trust := Trust{Dispatcher: a.p.Config.Dispatcher}
+	byID := map[string]*gql.Issue{}
+	for i := range fresh {
+		byID[fresh[i].ID] = &fresh[i]
+	}
+	var send []*Done
+	for _, d := range ds {
+		if d.Kind == Dispatch {
+			if n := dispatchedAlready(trust.Notes(byID[d.IssueID]), d.Attempt); n != nil {
+				d.Skipped = fmt.Sprintf("attempt %d was dispatched by another cycle at %s", n.Int("attempt"), n.Comment.CreatedAt.Format(time.RFC3339))
+				d.At = a.now()
+				continue
+			}
+		}
+		send = append(send, d)
+	}
+	return a.runBatches(ctx, a.c.Dispatch, send, func(b *gql.Batch, d *Done) error {
+		b.AddComment(d.IssueID, d.Body)
+		return nil
+	}, func(d *Done, r gql.BatchResult) { d.URL = r.Value })
+}
+
+// dispatchedAlready returns the trusted dispatch note of this attempt or a
+// later one, if any.
+func dispatchedAlready(notes []Note, attempt int) *Note {
+	for i := range notes {
+		if notes[i].Kind == MarkDispatch && notes[i].Int("attempt") >= attempt {
+			return &notes[i]
+		}
+	}
+	return nil
+}
+
+// apply carries out one action that is not batched.
 func (a *applier) apply(ctx context.Context, d *Done) error {
 	act := d.Action
 	switch act.Kind {
-	case AddToBoard:
-		id, err := gql.AddItem(ctx, a.c.Dispatch, a.s.Board.ID, act.IssueID)
-		if err != nil {
-			return err
-		}
-		a.items[act.Issue] = id
-		return a.setOption(ctx, act.Issue, policy.FieldStatus, act.Value)
-	case SetField:
-		return a.setOption(ctx, act.Issue, act.Field, act.Value)
-	case Comment:
-		c, err := gql.AddComment(ctx, a.c.bot(), act.IssueID, act.Body)
-		d.URL = c.URL
-		return err
-	case Dispatch:
-		// Look again just before dispatching: another cycle running at the
-		// same time may have dispatched this attempt already.
-		fresh, _, _, err := gql.ReadIssues(ctx, a.c.Dispatch, []string{act.IssueID})
-		if err != nil {
-			return err
-		}
-		if len(fresh) == 1 {
-			for _, n := range (Trust{Dispatcher: a.p.Config.Dispatcher}).Notes(&fresh[0]) {
-				if n.Kind == MarkDispatch && n.Int("attempt") >= act.Attempt {
-					d.Skipped = fmt.Sprintf("attempt %d was dispatched by another cycle at %s", n.Int("attempt"), n.Comment.CreatedAt.Format(time.RFC3339))
-					return nil
-				}
-			}
-		}
-		c, err := gql.AddComment(ctx, a.c.Dispatch, act.IssueID, act.Body)
-		d.URL = c.URL
-		return err
-	case Nudge:
-		c, err := gql.AddComment(ctx, a.c.Dispatch, act.IssueID, act.Body)
-		d.URL = c.URL
-		return err
 	case AddLabels:
 		owner, repo := splitRepo(a.s.Repo)
 		_, _, err := a.c.bot().REST.Issues.AddLabelsToIssue(ctx, owner, repo, act.Issue, act.Labels)
@@ -126,21 +272,31 @@ func (a *applier) apply(ctx context.Context, d *Done) error {
 	return fmt.Errorf("unknown action %q", act.Kind)
 }
 
-// setOption sets a single-select field of the issue's item by names.
-func (a *applier) setOption(ctx context.Context, issue int, field, option string) error {
-	item := a.items[issue]
+// option finds the ids that set the issue's item's field to an option.
+func (a *applier) option(issue int, field, option string) (item, fieldID, optionID string, err error) {
+	item = a.items[issue]
 	if item == "" {
-		return fmt.Errorf("#%d is not on the board", issue)
+		return "", "", "", fmt.Errorf("#%d is not on the board", issue)
 	}
 	f := a.s.Board.Field(field)
 	if f == nil {
-		return fmt.Errorf("the board has no %s field: run `nanobots bootstrap`", field)
+		return "", "", "", fmt.Errorf("the board has no %s field: run `nanobots bootstrap`", field)
 	}
 	o := f.Option(option)
 	if o == nil {
-		return fmt.Errorf("the board's %s field has no option %q: run `nanobots bootstrap`", field, option)
+		return "", "", "", fmt.Errorf("the board's %s field has no option %q: run `nanobots bootstrap`", field, option)
 	}
-	return gql.SetOption(ctx, a.c.Dispatch, a.s.Board.ID, item, f.ID, o.ID)
+	return item, f.ID, o.ID, nil
+}
+
+// setOption sets the issue's item's field to an option, in a request of
+// its own.
+func (a *applier) setOption(ctx context.Context, issue int, field, option string) error {
+	item, fieldID, optionID, err := a.option(issue, field, option)
+	if err != nil {
+		return err
+	}
+	return gql.SetOption(ctx, a.c.Dispatch, a.s.Board.ID, item, fieldID, optionID)
 }
 
 func splitRepo(full string) (string, string) {

@@ -29,7 +29,7 @@ const (
 // user-owned board 1 and octo/demo) with its demo issues closed, and a
 // temporary checkout where `nanobots init` rendered the files.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	clock *ghsim.Clock
 	world *ghsim.World
 	srv   *ghsim.Server
@@ -38,7 +38,7 @@ type harness struct {
 	repo  *ghsim.Repo
 }
 
-func newHarness(t *testing.T, edit func(*policy.Config)) *harness {
+func newHarness(t testing.TB, edit func(*policy.Config)) *harness {
 	t.Helper()
 	clock := ghsim.NewClock(epoch)
 	w := ghsim.Demo(clock.Now)
@@ -71,7 +71,7 @@ func newHarness(t *testing.T, edit func(*policy.Config)) *harness {
 	return &harness{t: t, clock: clock, world: w, srv: srv, url: url, dir: dir, repo: r}
 }
 
-func git(t *testing.T, dir string, args ...string) {
+func git(t testing.TB, dir string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull)

@@ -19,12 +19,14 @@ func (r *Result) WriteText(w io.Writer) error {
 	case r.Held != "":
 		fmt.Fprintf(&b, "%s planned, held: %s\n", plural(len(r.Plan.Actions), "action"), r.Held)
 	}
+	steps := r.steps()
 	for i, a := range r.Plan.Actions {
 		mark := "  "
+		d, reached := steps[i]
 		if !r.DryRun && r.Held == "" {
-			mark = "- " // not reached: an earlier action failed
-			if i < len(r.Done) {
-				switch d := r.Done[i]; {
+			mark = "- " // not reached: an earlier phase failed
+			if reached {
+				switch {
 				case d.Err != "":
 					mark = "✗ "
 				case d.Skipped != "":
@@ -35,8 +37,8 @@ func (r *Result) WriteText(w io.Writer) error {
 			}
 		}
 		fmt.Fprintf(&b, "%s%s\n      why: %s\n", mark, a, a.Why)
-		if i < len(r.Done) {
-			if d := r.Done[i]; d.Skipped != "" {
+		if reached {
+			if d.Skipped != "" {
 				fmt.Fprintf(&b, "      skipped: %s\n", d.Skipped)
 			} else if d.Err != "" {
 				fmt.Fprintf(&b, "      failed: %s\n", d.Err)
@@ -80,10 +82,11 @@ func (r *Result) WriteSummary(w io.Writer) error {
 			fmt.Fprintf(&b, "**Held:** %s\n\n", r.Held)
 		}
 		b.WriteString("| | issue | action | why |\n|---|---|---|---|\n")
+		steps := r.steps()
 		for i, a := range r.Plan.Actions {
 			mark := "planned"
-			if i < len(r.Done) {
-				switch d := r.Done[i]; {
+			if d, ok := steps[i]; ok {
+				switch {
 				case d.Err != "":
 					mark = "failed: " + cell(d.Err)
 				case d.Skipped != "":
@@ -119,6 +122,15 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// steps maps each carried-out action's place in the plan to its outcome.
+func (r *Result) steps() map[int]Done {
+	out := make(map[int]Done, len(r.Done))
+	for _, d := range r.Done {
+		out[d.Step] = d
+	}
+	return out
 }
 
 // cell makes text safe inside one Markdown table cell or list item.
