@@ -167,7 +167,9 @@ func writeHeartbeat(ctx context.Context, c Clients, s *Snapshot, cfg policy.Conf
 			return hb, fmt.Errorf("create the status issue: %w", err)
 		}
 		id, hb.Issue, hb.URL = is.GetNodeID(), is.GetNumber(), is.GetHTMLURL()
-		hb.Writes[0] = fmt.Sprintf("create status issue #%d %q, labelled %s", hb.Issue, cfg.StatusIssueTitle, policy.LabelStatus)
+		for i, w := range hb.Writes {
+			hb.Writes[i] = strings.Replace(w, name, fmt.Sprintf("status issue #%d", hb.Issue), 1)
+		}
 	case len(edit) > 0:
 		req := &github.IssueRequest{}
 		if h.rewrite {

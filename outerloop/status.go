@@ -149,7 +149,9 @@ func MakeStatus(in StatusInput) *Status {
 		st.Written = st.prev.written
 	}
 
-	// The board once this cycle's actions are carried out.
+	// The board once the actions carried out took effect. The planner
+	// moves the snapshot's cards as it plans, so the board as observed is
+	// what each card's first planned move started from.
 	state := map[int]string{}
 	titles := map[int]string{}
 	var order []int
@@ -157,6 +159,12 @@ func MakeStatus(in StatusInput) *Status {
 		state[it.Number()] = it.Status()
 		titles[it.Number()] = it.Content.Title
 		order = append(order, it.Number())
+	}
+	moved := map[int]bool{}
+	for _, a := range in.Plan.Actions {
+		if _, ok := state[a.Issue]; ok && !moved[a.Issue] && a.Kind == SetField && a.Field == policy.FieldStatus {
+			state[a.Issue], moved[a.Issue] = a.From, true
+		}
 	}
 	for _, is := range s.New {
 		titles[is.Number] = is.Title

@@ -113,9 +113,11 @@ func TestStatusMatchesTheBoard(t *testing.T) {
 
 // TestStatusCountsTheBoardAfterTheCycle: the counts are the board once the
 // actions that were carried out took effect; failed ones change nothing.
+// The planner moved #2's card in the snapshot as it planned; its planned
+// move says where it stood.
 func TestStatusCountsTheBoardAfterTheCycle(t *testing.T) {
 	p := defaultPolicy(t)
-	s := snap(card(policy.StatusReady, now, iss(1, complete)), card(policy.StatusReady, now, iss(2, complete)))
+	s := snap(card(policy.StatusReady, now, iss(1, complete)), card(policy.StatusInProgress, now, iss(2, complete)))
 	s.New = []*gql.Issue{iss(3, complete)}
 	at := now.Add(time.Minute)
 	done := []Done{
@@ -125,7 +127,11 @@ func TestStatusCountsTheBoardAfterTheCycle(t *testing.T) {
 		{Action: Action{Kind: SetField, Issue: 2, Field: policy.FieldStatus, From: policy.StatusReady, Value: policy.StatusInProgress}, At: at, Err: "boom"},
 	}
 	pending := []Action{{Kind: Dispatch, Issue: 2, Attempt: 1}}
-	st := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: Plan{Now: at}, Done: done, Pending: pending})
+	var planned []Action
+	for _, d := range done {
+		planned = append(planned, d.Action)
+	}
+	st := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: Plan{Now: at, Actions: append(planned, pending...)}, Done: done, Pending: pending})
 	got := map[string]int{}
 	for _, c := range st.Counts {
 		if c.Items > 0 {

@@ -36,6 +36,10 @@ board and the repository, plans, and carries the plan out.
            items while fewer than wip_limit are in progress
   apply    each action is safe to repeat; the first failure stops the cycle
            and the next one converges
+  report   the pinned status issue (created and pinned when missing): its
+           body is rewritten when what it reports changes, and otherwise
+           every heartbeat_interval; it gets a comment only when an item
+           newly needs a person. "nanobots status" prints the same report.
 
 A cycle with nothing to do writes nothing. A broken policy file, a token that
 is not the dispatcher's, or a board without the options the loop needs stops
@@ -47,6 +51,7 @@ Environment:
   GITHUB_TOKEN             optional: comments, labels, assignees as the Actions bot
   GITHUB_API_URL, GITHUB_GRAPHQL_URL  where GitHub is (or the simulator)
   GITHUB_REPOSITORY        when set, must match "repo" in config.json
+  GITHUB_SERVER_URL, GITHUB_RUN_ID  set by Actions: the status issue links the run
 
 Exit status: 0 when the cycle ran (or had nothing to do), 1 when it stopped.`,
 		Example: `  nanobots loop --dry-run
@@ -82,7 +87,7 @@ func loopRun(ctx context.Context, s streams, opts loopOptions) error {
 		fmt.Fprintln(s.Out, "::group::nanobots cycle")
 		defer fmt.Fprintln(s.Out, "::endgroup::")
 	}
-	res, runErr := outerloop.Run(ctx, outerloop.Options{Dir: opts.dir, Settings: set, DryRun: opts.dryRun})
+	res, runErr := outerloop.Run(ctx, outerloop.Options{Dir: opts.dir, Settings: set, DryRun: opts.dryRun, RunURL: runURL(s.getenv)})
 	if res != nil {
 		if opts.json {
 			enc := json.NewEncoder(s.Out)
