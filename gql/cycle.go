@@ -85,16 +85,18 @@ type Comment struct {
 
 // PullRequest is a pull request that closes an issue.
 type PullRequest struct {
-	ID       string
-	Number   int
-	URL      string
-	Title    string
-	Body     string
-	State    string // OPEN, CLOSED, MERGED
-	Draft    bool
-	HeadRef  string
-	MergedAt time.Time
-	ClosedAt time.Time
+	ID      string
+	Number  int
+	URL     string
+	Title   string
+	Body    string
+	State   string // OPEN, CLOSED, MERGED
+	Draft   bool
+	HeadRef string
+	// CreatedAt is when the pull request was opened.
+	CreatedAt time.Time
+	MergedAt  time.Time
+	ClosedAt  time.Time
 	// MergeCommit is the merge commit's SHA once merged.
 	MergeCommit string
 	// CI is the merge commit's combined check state: SUCCESS, FAILURE,
@@ -337,6 +339,7 @@ type closingPRNode struct {
 	State       string    `graphql:"prState: state"`
 	IsDraft     bool      `graphql:"isDraft"`
 	HeadRefName string    `graphql:"headRefName"`
+	CreatedAt   time.Time `graphql:"createdAt"`
 	MergedAt    time.Time `graphql:"mergedAt"`
 	ClosedAt    time.Time `graphql:"closedAt"`
 	MergeCommit struct {
@@ -434,7 +437,7 @@ func decodeIssue(n issueNode) Issue {
 	}
 	for _, p := range n.ClosingPRs.Nodes {
 		pr := PullRequest{ID: p.ID, Number: p.Number, URL: p.URL, Title: p.Title, Body: p.Body, State: p.State,
-			Draft: p.IsDraft, HeadRef: p.HeadRefName, MergedAt: p.MergedAt, ClosedAt: p.ClosedAt,
+			Draft: p.IsDraft, HeadRef: p.HeadRefName, CreatedAt: p.CreatedAt, MergedAt: p.MergedAt, ClosedAt: p.ClosedAt,
 			MergeCommit: p.MergeCommit.Oid, CI: p.MergeCommit.StatusCheckRollup.State}
 		for _, c := range p.MergeCommit.StatusCheckRollup.Contexts.Nodes {
 			switch {

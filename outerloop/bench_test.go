@@ -92,4 +92,3 @@ func BenchmarkBusyCycle(b *testing.B) {
 		})
 	}
 }
-

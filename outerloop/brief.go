@@ -100,18 +100,25 @@ type dispatchData struct {
 // maintainer renews by handing a summoned item back.
 func (pl *planner) brief(it *Item, notes []Note, attempt, ordinal int) (string, error) {
 	is := it.Issue
-	triage := Last(notes, MarkTriage)
-	if triage == nil {
-		return "", fmt.Errorf("Ready but no triage comment by the loop: move it to Inbox to triage it again")
+	var spec, kind, recipe string
+	if IsDistill(is, pl.trust) {
+		// The loop wrote the distill issue: its body is the spec.
+		spec, kind, recipe = DistillSpec(is, pl.p.Recipes)
+	} else {
+		triage := Last(notes, MarkTriage)
+		if triage == nil {
+			return "", fmt.Errorf("Ready but no triage comment by the loop: move it to Inbox to triage it again")
+		}
+		d := pl.decide(is)
+		recipe, _ = pl.p.Recipes.For(d.Recipe)
+		spec, kind = workSpec(triage.Comment.Body), d.Kind
 	}
-	d := pl.decide(is)
-	recipe, _ := pl.p.Recipes.For(d.Recipe)
 	data := dispatchData{
 		Issue:       issueData{Number: is.Number, Title: defuse(is.Title), URL: is.URL, Author: is.Author.Login},
-		Kind:        d.Kind,
+		Kind:        kind,
 		Attempt:     ordinal,
 		MaxAttempts: pl.p.Config.MaxAttempts,
-		Spec:        workSpec(triage.Comment.Body),
+		Spec:        spec,
 		Recipe:      recipe,
 	}
 	if prev := Last(notes, MarkDispatch); prev != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/outerloop"
 	"github.com/nanobots/nanobots/outerloop/policy"
 )
 
@@ -76,6 +77,36 @@ func TestWholeLoopWithTheScriptedAgent(t *testing.T) {
 	}
 	if !strings.Contains(summon, "CI failed") || !strings.Contains(summon, "ci (failure)") || !strings.Contains(summon, "@octo") {
 		t.Errorf("red's summon comment does not name the failing check and the maintainer:\n%s", summon)
+	}
+
+	// LEARNINGS.md on the learnings branch has exactly one entry per Done
+	// item; the default branch is untouched.
+	h.world.Lock()
+	head := h.repo.Head("nanobots/learnings")
+	var learnings string
+	if head != nil {
+		if b, ok := head.Files[outerloop.LearningsFile]; ok {
+			learnings = string(b.Content)
+		}
+	}
+	h.world.Unlock()
+	entries := outerloop.LearnedEntries(learnings)
+	if len(entries) != 1 || entries[0].Issue != green.Number {
+		t.Errorf("LEARNINGS.md entries = %+v, want one, for #%d:\n%s", entries, green.Number, learnings)
+	}
+	if !strings.Contains(learnings, "took one scripted run") {
+		t.Errorf("the entry lacks the PR's Learnings section:\n%s", learnings)
+	}
+
+	// One status issue, pinned, whose body matches the board.
+	st := statusIssues(h)
+	if len(st) != 1 || len(pinned(h)) != 1 {
+		t.Fatalf("%d status issues, %d pinned; want one, pinned", len(st), len(pinned(h)))
+	}
+	for _, want := range []string{`"Done: 1"`, `"Blocked: 2"`, `"In Progress: 0"`, "Needs a person (2)"} {
+		if !strings.Contains(strings.ReplaceAll(st[0].Body, "**", ""), want) {
+			t.Errorf("status body lacks %q:\n%s", want, st[0].Body)
+		}
 	}
 
 	// Settled: one more cycle writes nothing.

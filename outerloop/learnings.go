@@ -98,7 +98,7 @@ func NewEntry(it *Item, pr gql.PullRequest, r policy.Rubric, trust Trust, done t
 		Issue: is.Number, IssueURL: is.URL, Title: is.Title,
 		Size: it.Values[policy.FieldSize],
 		PR:   pr.Number, PRURL: pr.URL, MergeCommit: pr.MergeCommit, CI: pr.CI,
-		Created: is.CreatedAt, Merged: pr.MergedAt, Done: done,
+		Created: is.CreatedAt, Opened: pr.CreatedAt, Merged: pr.MergedAt, Done: done,
 		Learnings: LearningsSection(pr.Body),
 	}
 	form := policy.ParseForm(is.Body, r)

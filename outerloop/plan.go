@@ -70,12 +70,12 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 	}
 	var ready []*Item
 	for _, it := range s.Items {
-		if it.Issue == nil || !needsDetails(it.Item, now) {
-			continue // history, or closed by hand: left where it is
-		}
-		if it.HasLabel(p.Config.Labels.SummonHuman) {
+		if it.HasLabel(p.Config.Labels.SummonHuman) && it.Status() != policy.StatusDone {
 			pl.wait(it, true, fmt.Sprintf("carries %s: a maintainer removes the label to hand it back", p.Config.Labels.SummonHuman))
 			continue
+		}
+		if it.Issue == nil || !needsDetails(it.Item, now) {
+			continue // history, or closed by hand: left where it is
 		}
 		switch it.Status() {
 		case "", policy.StatusInbox:

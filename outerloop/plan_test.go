@@ -172,6 +172,8 @@ func summary(a Action) string {
 		return fmt.Sprintf("#%d dispatch %d", a.Issue, a.Attempt)
 	case Nudge:
 		return fmt.Sprintf("#%d nudge %d", a.Issue, a.Attempt)
+	case Learn:
+		return fmt.Sprintf("#%d learn", a.Issue)
 	case AddLabels:
 		return fmt.Sprintf("#%d label %s", a.Issue, strings.Join(a.Labels, ","))
 	case Assign:
@@ -347,12 +349,12 @@ func TestPlan(t *testing.T) {
 		{
 			name: "In Progress whose pull request merged with CI green: each state in turn to Done",
 			snap: snap(card("In Progress", hourAgo, iss(1, complete, closed, dispatched(1, 1, hourAgo), pr("MERGED", "SUCCESS")))),
-			want: []string{"#1 Status=In Review", "#1 Status=Verify", "#1 comment done issue=1 pr=101", "#1 Status=Done"},
+			want: []string{"#1 Status=In Review", "#1 Status=Verify", "#1 learn", "#1 comment done issue=1 pr=101", "#1 Status=Done"},
 		},
 		{
 			name: "moved to Done by GitHub when the issue closed, not yet verified: verified now",
 			snap: snap(card("Done", hourAgo, iss(1, complete, closed, dispatched(1, 1, dayAgo), pr("MERGED", "SUCCESS")))),
-			want: []string{"#1 comment done issue=1 pr=101"},
+			want: []string{"#1 learn", "#1 comment done issue=1 pr=101"},
 		},
 		{
 			name: "moved to Done by GitHub, but CI failed on the merge commit: Blocked, a human",

@@ -209,6 +209,7 @@ func (pl *planner) done(it *Item, pr gql.PullRequest) {
 	}
 	why := fmt.Sprintf("#%d merged, %s, issue closed", pr.Number, ci)
 	if Last(pl.trust.Notes(it.Issue), MarkDone) == nil {
+		pl.learn(it, pr)
 		m := Marker{Kind: MarkDone, Fields: map[string]string{"issue": fmt.Sprint(it.Number()), "pr": fmt.Sprint(pr.Number)}}
 		pl.add(Action{Kind: Comment, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
 			Body: fmt.Sprintf("%s\nDone: #%d merged, and %s.\n", m, pr.Number, ci), Why: why})
