@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -410,19 +412,18 @@ func (st *Status) content() string {
 	if len(st.OnHuman) == 0 {
 		b.WriteString("Nobody: the loop needs no one.\n")
 	}
-	for _, w := range st.OnHuman {
-		b.WriteString(waitLine(w))
-	}
+	writeWaits(&b, st.OnHuman)
 	if len(st.Blocked) > 0 {
 		fmt.Fprintf(&b, "\n%s (%d)\n\n", headBlocked, len(st.Blocked))
-		for _, w := range st.Blocked {
-			b.WriteString(waitLine(w))
-		}
+		writeWaits(&b, st.Blocked)
 	}
 	if len(st.Pending) > 0 {
 		fmt.Fprintf(&b, "\n%s\n\n", headPending)
-		for _, p := range st.Pending {
+		for _, p := range st.Pending[:min(len(st.Pending), maxListed)] {
 			fmt.Fprintf(&b, "- %s\n", inline(p))
+		}
+		if n := len(st.Pending) - maxListed; n > 0 {
+			fmt.Fprintf(&b, "- and %d more\n", n)
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n\n", headRecent)
@@ -442,10 +443,25 @@ func (st *Status) content() string {
 	return b.String()
 }
 
+// maxListed is how many items a list of the body shows in full. The rest
+// are named by number only, so the body stays under GitHub's 65,536
+// characters on any board, and the next cycle still knows every item that
+// was listed as needing a person.
+const maxListed = 60
+
+func writeWaits(b *strings.Builder, ws []Wait) {
+	for _, w := range ws[:min(len(ws), maxListed)] {
+		b.WriteString(waitLine(w))
+	}
+	if len(ws) > maxListed {
+		fmt.Fprintf(b, "- and %d more: %s\n", len(ws)-maxListed, issueList(waitIssues(ws[maxListed:])))
+	}
+}
+
 func waitLine(w Wait) string {
-	line := fmt.Sprintf("- #%d %s (%s)", w.Issue, inline(w.Title), inline(w.Status))
+	line := fmt.Sprintf("- #%d %s (%s)", w.Issue, inline(clip(w.Title, 100)), inline(w.Status))
 	if w.Why != "" {
-		line += ": " + inline(w.Why)
+		line += ": " + inline(clip(w.Why, 200))
 	}
 	return line + "\n"
 }
@@ -557,6 +573,8 @@ func (st *Status) WriteText(w io.Writer) error {
 	return err
 }
 
+var issueNumRE = regexp.MustCompile(`#([0-9]{1,9})\b`)
+
 // previousStatus is what the loop reads back from the status issue's body.
 type previousStatus struct {
 	hash    string
@@ -593,6 +611,12 @@ func parseStatus(body string) previousStatus {
 			var n int
 			if _, err := fmt.Sscanf(rest, "#%d ", &n); err == nil && n > 0 {
 				p.onHuman = append(p.onHuman, n)
+			} else if strings.HasPrefix(rest, "and ") {
+				for _, m := range issueNumRE.FindAllStringSubmatch(rest, -1) {
+					if n, err := strconv.Atoi(m[1]); err == nil {
+						p.onHuman = append(p.onHuman, n)
+					}
+				}
 			}
 		case section == headRecent:
 			at, text, ok := strings.Cut(rest, " · ")

@@ -361,3 +361,34 @@ func TestStatusPinLimit(t *testing.T) {
 		t.Errorf("bootstrap's issue: %+v, want a first rewrite", h)
 	}
 }
+
+// TestStatusManyWaiting: a board where many items need a person keeps the
+// body under GitHub's limit, and every item is still known the next cycle,
+// so none is announced twice.
+func TestStatusManyWaiting(t *testing.T) {
+	p := defaultPolicy(t)
+	plan := Plan{Now: now}
+	var items []*Item
+	for n := 1; n <= 400; n++ {
+		is := iss(n, gated)
+		is.Title = strings.Repeat("long title ", 30)
+		items = append(items, card(policy.StatusBlocked, now, is))
+		plan.Waiting = append(plan.Waiting, Wait{Issue: n, Title: is.Title, Status: policy.StatusBlocked, OnHuman: true, Why: strings.Repeat("why ", 100)})
+	}
+	for i := 0; i < 200; i++ {
+		plan.Actions = append(plan.Actions, Action{Kind: AddLabels, Issue: i, Labels: []string{"x"}})
+	}
+	st := MakeStatus(StatusInput{Snapshot: snap(items...), Policy: p, Plan: plan, Pending: plan.Actions})
+	body := st.Markdown()
+	if len(body) > 65536 {
+		t.Errorf("the body is %d characters, over GitHub's 65,536", len(body))
+	}
+	s := written(snap(items...), body)
+	next := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: plan})
+	if got := len(next.prev.onHuman); got != 400 {
+		t.Errorf("read back %d items on a person, want 400", got)
+	}
+	if h := planHeartbeat(s, p.Config, next); len(h.newlyOnHuman) != 0 {
+		t.Errorf("%d items announced again", len(h.newlyOnHuman))
+	}
+}
