@@ -56,7 +56,7 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		s.States[c.Number] = c.State
 		item := &Item{Item: it}
 		s.Items = append(s.Items, item)
-		if needsDetails(it, now) {
+		if needsDetails(it, cfg.Labels.SummonHuman, now) {
 			ids = append(ids, c.ID)
 		}
 	}

@@ -71,10 +71,10 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 	var ready []*Item
 	for _, it := range s.Items {
 		if it.HasLabel(p.Config.Labels.SummonHuman) && it.Status() != policy.StatusDone {
-			pl.wait(it, true, fmt.Sprintf("carries %s: a maintainer removes the label to hand it back", p.Config.Labels.SummonHuman))
+			pl.wait(it, true, pl.summonReason(it))
 			continue
 		}
-		if it.Issue == nil || !needsDetails(it.Item, now) {
+		if it.Issue == nil || !needsDetails(it.Item, p.Config.Labels.SummonHuman, now) {
 			continue // history, or closed by hand: left where it is
 		}
 		switch it.Status() {
@@ -185,7 +185,7 @@ func (pl *planner) blocked(it *Item) {
 			pl.triage(it)
 			return
 		}
-		pl.wait(it, true, fmt.Sprintf("waiting for @%s to add what triage asked for", it.Issue.Author.Login))
+		pl.wait(it, true, fmt.Sprintf("waiting for @%s to add %s", it.Issue.Author.Login, pl.decide(it.Issue).missingText()))
 		return
 	}
 	pl.wait(it, true, "Blocked: a maintainer moves it when it can go on")
@@ -253,7 +253,7 @@ func (pl *planner) summon(it *Item, why string) {
 	if last := Last(notes, MarkSummon); last == nil || last.Comment.CreatedAt.Before(it.Set[policy.FieldStatus]) {
 		pl.add(Action{Kind: Comment, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
 			Body: Marker{Kind: MarkSummon, Fields: map[string]string{"issue": fmt.Sprint(it.Number())}}.String() + "\n" +
-				mentions(cfg.Maintainers) + ": the nanobots loop needs a person here: " + why + ".\n\n" +
+				mentions(cfg.Maintainers) + summonIntro + why + ".\n\n" +
 				fmt.Sprintf("It leaves this issue alone while it carries the `%s` label. Remove the label to hand it back; move the card first if it should go on from somewhere else.\n", cfg.Labels.SummonHuman),
 			Why: why})
 	}
@@ -264,6 +264,29 @@ func (pl *planner) summon(it *Item, why string) {
 	pl.move(it, policy.StatusBlocked, why)
 	pl.wait(it, true, why)
 }
+
+// summonReason says why an item carrying the summon label waits, in the
+// words the loop used when it summoned the person, so the reason reads the
+// same on every cycle until the label goes.
+func (pl *planner) summonReason(it *Item) string {
+	generic := fmt.Sprintf("carries %s: a maintainer removes the label to hand it back", pl.p.Config.Labels.SummonHuman)
+	last := Last(pl.trust.Notes(it.Issue), MarkSummon, MarkTriage)
+	switch {
+	case last == nil:
+		return generic
+	case last.Kind == MarkTriage && last.Fields["outcome"] == outcomeGate && it.Issue != nil:
+		return fmt.Sprintf("the %s area is a hard gate: a maintainer takes it", pl.decide(it.Issue).Area)
+	case last.Kind == MarkSummon:
+		_, why, ok := strings.Cut(last.Comment.Body, summonIntro)
+		if why, _, ok2 := strings.Cut(why, ".\n"); ok && ok2 && why != "" {
+			return why
+		}
+	}
+	return generic
+}
+
+// summonIntro starts the reason in a summon comment.
+const summonIntro = ": the nanobots loop needs a person here: "
 
 // openBlockers are the issues the form says must close first that are still
 // open (or whose state is unknown because they do not exist: not blocking).

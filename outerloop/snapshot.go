@@ -80,7 +80,10 @@ const DoneLookback = 7 * 24 * time.Hour
 // and an issue closed by hand is left where it is unless its work is being
 // followed (In Progress, In Review, Verify: merging the pull request closes
 // the issue).
-func needsDetails(it gql.Item, now time.Time) bool {
+func needsDetails(it gql.Item, summon string, now time.Time) bool {
+	if hasLabel(it.Content.Labels, summon) && it.Values[policy.FieldStatus] != policy.StatusDone {
+		return true // to say why a person is needed, in the loop's words
+	}
 	switch it.Values[policy.FieldStatus] {
 	case policy.StatusDone:
 		return it.Content.State == "CLOSED" && now.Sub(it.Set[policy.FieldStatus]) < DoneLookback
