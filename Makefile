@@ -1,10 +1,10 @@
 # The two commands of the README, and what they stand on.
-.PHONY: try test schemas build
+.PHONY: try test bench schemas build
 
-# try: watch the offline GitHub simulator answer a real Projects v2 query
-# through nanobots' own client layer.
+# try: watch a whole outer loop run offline, against the GitHub simulator
+# and its scripted agent.
 try: schemas
-	go run ./cmd/nanobots sim --tour
+	go run ./cmd/nanobots demo
 
 # test: every check CI runs. The schemas are fetched first: the tests fail,
 # never skip, without them.
@@ -12,6 +12,10 @@ test: schemas
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go test ./...
+
+# bench: what a cycle costs, counted by the simulator, as one table.
+bench: schemas
+	go test ./outerloop ./scaffold -run '^$$' -bench . -benchtime 5x | go run ./scripts/benchtable
 
 schemas:
 	./scripts/fetch-schemas.sh

@@ -102,6 +102,7 @@ token.`,
 		newBootstrapCmd(s),
 		newDoctorCmd(s),
 		newLoopCmd(s),
+		newDemoCmd(s),
 		newStatusCmd(s),
 	)
 	return root

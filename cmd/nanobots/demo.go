@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nanobots/nanobots/internal/demo"
+	"github.com/nanobots/nanobots/internal/version"
+)
+
+func newDemoCmd(s streams) *cobra.Command {
+	opts := demo.Options{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Watch a whole outer loop run offline, against the simulator",
+		Long: `demo runs the outer loop end to end with no token and no network: it starts
+the GitHub simulator with the scripted agent in place of claude-code-action,
+runs "nanobots init" into a temporary repository, files four issues through
+the rendered issue forms, and runs cycles (30 simulated minutes apart) until
+the work settles, printing each cycle's plan and what was done.
+
+It ends with the board, the LEARNINGS.md entries and the pinned status
+issue's body. One issue's pull request fails CI on its merge commit, one
+lacks its acceptance criteria, and one is in a hard-gate area, so every kind
+of outcome shows.`,
+		Example: `  nanobots demo
+  nanobots demo --dir /tmp/demo   # keep the rendered repository`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			opts.Version = version.String()
+			return demo.Run(ctx, s.Out, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Dir, "dir", "", "initialise the demo repository here and keep it (default: a temporary directory)")
+	return cmd
+}
