@@ -11,7 +11,7 @@ import (
 
 // fillDone puts n closed issues on the board in Done, a month before the
 // benchmark's cycles: the history an old board carries.
-func fillDone(b *testing.B, h *harness, n int) {
+func fillDone(b testing.TB, h *harness, n int) {
 	b.Helper()
 	p, octo := h.world.Project("octo", 1), h.world.User("octo")
 	for i := 0; i < n; i++ {
@@ -89,6 +89,31 @@ func BenchmarkBusyCycle(b *testing.B) {
 			b.ReportMetric(float64(requests)/float64(b.N), "requests/op")
 			b.ReportMetric(float64(writes)/float64(b.N), "writes/op")
 			b.ReportMetric(float64(points)/float64(b.N), "points/op")
+		})
+	}
+}
+
+// TestIdleCycleCost holds an idle cycle to GitHub's floor: one GraphQL page
+// per 100 board items, at most one request more, and no writes.
+func TestIdleCycleCost(t *testing.T) {
+	for _, n := range []int{0, 100, 250, 1000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			h := newHarness(t, nil)
+			fillDone(t, h, n)
+			opts := outerloop.Options{Dir: h.dir, Settings: h.settings(), Now: h.clock.Now}
+			if _, err := outerloop.Run(context.Background(), opts); err != nil {
+				t.Fatal(err)
+			}
+			h.clock.Advance(30 * time.Minute)
+			h.srv.Log.Reset()
+			if _, err := outerloop.Run(context.Background(), opts); err != nil {
+				t.Fatal(err)
+			}
+			tot := h.srv.Log.Totals()
+			floor := max((n+99)/100, 1)
+			if tot.Requests > floor+1 || tot.Writes != 0 {
+				t.Errorf("idle cycle on %d items: %d requests, %d writes; want at most %d and none", n, tot.Requests, tot.Writes, floor+1)
+			}
 		})
 	}
 }

@@ -22,7 +22,7 @@ var gitEnv = []string{
 	"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=" + os.DevNull,
 }
 
-func git(t *testing.T, dir string, args ...string) string {
+func git(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
 	cmd.Env = append(os.Environ(), gitEnv...)
@@ -34,14 +34,14 @@ func git(t *testing.T, dir string, args ...string) string {
 }
 
 // newRepo returns an empty git work tree.
-func newRepo(t *testing.T) string {
+func newRepo(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	git(t, dir, "init", "-q", "-b", "main")
 	return dir
 }
 
-func commitAll(t *testing.T, dir, msg string) {
+func commitAll(t testing.TB, dir, msg string) {
 	t.Helper()
 	git(t, dir, "add", "-A")
 	git(t, dir, "commit", "-q", "--allow-empty", "-m", msg)
