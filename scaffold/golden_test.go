@@ -136,9 +136,9 @@ func TestUpdateGolden(t *testing.T) {
 			// is left alone and the new rendering written beside it.
 			name: "update-conflict",
 			setup: func(t *testing.T, dir string) {
-				age(t, dir, ".nanobots/prompts/verify.md", "You change nothing; you reply with one JSON object.", "Reply with JSON.")
+				age(t, dir, ".nanobots/prompts/dispatch.md", "This comment is your whole task", "This comment is your task")
 				commitAll(t, dir, "as v0.0.9 left it")
-				edit(t, dir, ".nanobots/prompts/verify.md", "Reply with JSON.", "Reply with one JSON object, in English.")
+				edit(t, dir, ".nanobots/prompts/dispatch.md", "This comment is your task", "This comment, and only it, is your task")
 			},
 		},
 		{

@@ -26,7 +26,6 @@ func TestManifest(t *testing.T) {
 		".nanobots/prompts/dispatch.md":        Engine,
 		".nanobots/prompts/distill.md":         Engine,
 		".nanobots/prompts/triage.md":          Engine,
-		".nanobots/prompts/verify.md":          Engine,
 		"CLAUDE.md":                            Block,
 	}
 	got := map[string]Owner{}

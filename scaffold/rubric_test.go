@@ -230,8 +230,8 @@ func TestPromptsAreTemplates(t *testing.T) {
 			t.Errorf("%s does not list the fields the loop fills in", f.path)
 		}
 	}
-	if n != 4 {
-		t.Errorf("%d prompts, want dispatch, triage, verify and distill", n)
+	if n != 3 {
+		t.Errorf("%d prompts, want dispatch, triage and distill", n)
 	}
 	dispatch := render1(t, testValues(), ".nanobots/prompts/dispatch.md")
 	if _, body, _ := splitFile([]byte(dispatch)); !strings.Contains(string(body), "-->\n@claude ") {

@@ -99,7 +99,7 @@ func TestNewUserEndToEnd(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("init: exit %d\n%s%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "16 files written") {
+	if !strings.Contains(out, "15 files written") {
 		t.Errorf("init output:\n%s", out)
 	}
 	gitIn(t, dir, "add", "-A")

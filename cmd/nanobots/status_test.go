@@ -93,7 +93,7 @@ func TestStatusCommand(t *testing.T) {
 	for _, want := range []string{
 		"Working: 4 actions still to carry out; 1 item waits on people.",
 		"Inbox 0 · Backlog 0 · Ready 2 · In Progress 0 · In Review 0 · Verify 0 · Done 0 · Blocked 1\n",
-		"needs a person:\n  #3 Rotate the release signing key (Blocked): carries summon-human",
+		"needs a person:\n  #3 Rotate the release signing key (Blocked): the security area is a hard gate",
 		"not carried out yet:\n  #2: dispatch attempt 1\n",
 		"latest actions:\n",
 		" UTC  #3: set Status to Blocked — triaged: security is a hard-gate area\n",

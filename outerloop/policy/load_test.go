@@ -136,7 +136,7 @@ func TestLoadDirProblems(t *testing.T) {
 	edit(".nanobots/TRIAGE.md", "| core | P1 | M | no |", "| core | P7 | M | no |")
 	edit(".nanobots/TRIAGE.md", "| bug | bug |", "| bug | bugs |")
 	edit(".nanobots/RECIPES.md", "## chore", "## Chore\n\nx\n\n## chore")
-	edit(".nanobots/prompts/verify.md", "{{ .CI }}", "{{ .CI | nosuch }}")
+	edit(".nanobots/prompts/triage.md", "{{ .Issue.Author }}", "{{ .Issue.Author | nosuch }}")
 	if err := os.Remove(filepath.Join(dir, ".nanobots", "prompts", "distill.md")); err != nil {
 		t.Fatal(err)
 	}
@@ -161,13 +161,13 @@ func TestLoadDirProblems(t *testing.T) {
 	}
 	// RECIPES.md did not read, so CheckRecipes did not run and the bug
 	// kind's recipe "bugs" is not reported; the prompt is, at its line.
-	verify := lineOf(t, dir, ".nanobots/prompts/verify.md", "{{ .CI | nosuch }}")
+	at := lineOf(t, dir, ".nanobots/prompts/triage.md", "{{ .Issue.Author | nosuch }}")
 	found := false
 	for _, g := range got {
-		found = found || strings.HasPrefix(g, ".nanobots/prompts/verify.md:"+verify+":")
+		found = found || strings.HasPrefix(g, ".nanobots/prompts/triage.md:"+at+":")
 	}
 	if !found {
-		t.Errorf("no error at .nanobots/prompts/verify.md:%s:\n%s", verify, strings.Join(got, "\n"))
+		t.Errorf("no error at .nanobots/prompts/triage.md:%s:\n%s", at, strings.Join(got, "\n"))
 	}
 	if len(got) != 5 {
 		t.Errorf("%d problems, want 5:\n%s", len(got), strings.Join(got, "\n"))
@@ -227,7 +227,6 @@ func TestLoadDirMissing(t *testing.T) {
 		`.nanobots/prompts/dispatch.md: missing: run "nanobots update" to write it again`,
 		`.nanobots/prompts/triage.md: missing: run "nanobots update" to write it again`,
 		`.nanobots/prompts/distill.md: missing: run "nanobots update" to write it again`,
-		`.nanobots/prompts/verify.md: missing: run "nanobots update" to write it again`,
 	}
 	if err == nil {
 		t.Fatal("no error")

@@ -10,7 +10,7 @@ import (
 
 // LoopPrompts are the prompts the outer loop needs, by name: the files
 // .nanobots/prompts/NAME.md. `nanobots update` restores a missing one.
-var LoopPrompts = []string{"dispatch", "triage", "distill", "verify"}
+var LoopPrompts = []string{"dispatch", "triage", "distill"}
 
 // Prompt is a brief the outer loop fills in: an engine-owned file under
 // .nanobots/prompts/ whose body is a Go text/template.
