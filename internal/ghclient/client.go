@@ -67,6 +67,7 @@ func New(s Settings, token Secret, opts ...Option) (*Client, error) {
 	for _, o := range opts {
 		o(t)
 	}
+	t.Base = newConditional(t.base())
 	var rt http.RoundTripper = t
 	if token != "" {
 		rt = &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token.Reveal()}), Base: t}
