@@ -58,9 +58,15 @@ type Result struct {
 	Snapshot  *Snapshot      `json:"-"`
 }
 
-// ErrPolicy marks an error in the repository's policy files: nothing was
-// written, and the message names the file, line and fix.
-var ErrPolicy = errors.New("policy")
+// PolicyError is an error in the repository's policy files: each line of
+// Err names a file, line and fix, and the cycle wrote nothing.
+type PolicyError struct{ Err error }
+
+func (e *PolicyError) Error() string {
+	return e.Err.Error() + "\nnothing was written: fix the files above and run again"
+}
+
+func (e *PolicyError) Unwrap() error { return e.Err }
 
 // Run runs one cycle: load the policy, observe, plan, apply, and report
 // on the status issue (see Heartbeat). It writes nothing when the policy is
@@ -74,7 +80,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	p, err := policy.LoadDir(opts.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w\nnothing was written: fix the files above and run again", ErrPolicy, err)
+		return nil, &PolicyError{Err: err}
 	}
 	cfg := p.Config
 	set := opts.Settings

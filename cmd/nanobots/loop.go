@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 
@@ -105,9 +104,6 @@ func loopRun(ctx context.Context, s streams, opts loopOptions) error {
 		}
 	}
 	if runErr != nil {
-		if errors.Is(runErr, outerloop.ErrPolicy) {
-			return &exitError{code: 1, err: errors.Unwrap(runErr)}
-		}
 		return &exitError{code: 1, err: runErr}
 	}
 	return nil

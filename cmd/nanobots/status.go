@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"strings"
 
@@ -69,9 +68,6 @@ func statusRun(ctx context.Context, s streams, opts statusOptions) error {
 		}
 	}
 	if runErr != nil {
-		if errors.Is(runErr, outerloop.ErrPolicy) {
-			return &exitError{code: 1, err: errors.Unwrap(runErr)}
-		}
 		return &exitError{code: 1, err: runErr}
 	}
 	return nil
