@@ -12,8 +12,6 @@ import (
 
 	"github.com/google/go-github/v66/github"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
@@ -309,7 +307,7 @@ const learningsHeading = "learnings"
 // body's length.
 func LearningsSection(body string) string {
 	src := []byte(cutRunes(body, maxPRBody, ""))
-	doc := sectionParser.Parse(text.NewReader(flattenContainers(src)))
+	doc := policy.ParseBlocks(src)
 	var from, level int
 	found := false
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
@@ -355,71 +353,6 @@ func isLearningsTitle(t string) bool {
 	t = strings.TrimSpace(strings.TrimRight(t, "#"))
 	t = strings.Trim(t, "*_: \t")
 	return strings.EqualFold(t, learningsHeading)
-}
-
-// sectionParser finds block structure only: headings are all a section
-// needs, and inline parsing is where hostile text costs time.
-var sectionParser = parser.NewParser(parser.WithBlockParsers(parser.DefaultBlockParsers()...))
-
-// maxContainers is how many quotes and list items one line may open before
-// flattenContainers reads the rest of the line as text.
-const maxContainers = 16
-
-// flattenContainers returns src, or a copy of the same length in which a
-// line that opens more than maxContainers quotes and list items has the
-// marker that would open one more replaced with 'x'. goldmark spends time
-// proportional to a line's length for each container open on it: 65,536
-// '>' take seconds to parse, flattened a millisecond. Offsets and every
-// top-level heading are unchanged, so callers slice the original.
-func flattenContainers(src []byte) []byte {
-	out := src
-	for start := 0; start < len(src); {
-		end := lineEndAt(src, start)
-		depth := 0
-		for i := start; i < end; {
-			if src[i] == ' ' || src[i] == '\t' {
-				i++
-				continue
-			}
-			n := openerLen(src[i:end])
-			if n == 0 {
-				break
-			}
-			if depth++; depth > maxContainers {
-				if &out[0] == &src[0] {
-					out = bytes.Clone(src)
-				}
-				out[i] = 'x'
-				break
-			}
-			i += n
-		}
-		start = end
-	}
-	return out
-}
-
-// openerLen returns the length of the quote or list item marker that line
-// starts with, or 0.
-func openerLen(line []byte) int {
-	spaceAt := func(i int) bool { return i >= len(line) || line[i] == ' ' || line[i] == '\t' || line[i] == '\n' }
-	switch c := line[0]; {
-	case c == '>':
-		return 1
-	case c == '-' || c == '*' || c == '+':
-		if spaceAt(1) {
-			return 1
-		}
-	case c >= '0' && c <= '9':
-		i := 0
-		for i < len(line) && i < 10 && line[i] >= '0' && line[i] <= '9' {
-			i++
-		}
-		if i < len(line) && (line[i] == '.' || line[i] == ')') && spaceAt(i+1) {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 func lineStartAt(src []byte, off int) int {

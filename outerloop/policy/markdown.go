@@ -52,6 +52,14 @@ func lineEnd(src []byte, off int) int {
 // parsers spend their time on hostile input; issue bodies need none of it.
 var blockParser = parser.NewParser(parser.WithBlockParsers(parser.DefaultBlockParsers()...))
 
+// ParseBlocks parses the block structure of markdown (headings, code
+// blocks, lists, quotes; nothing inline) in time linear in its length, even
+// for hostile text such as an issue or pull request body: see
+// flattenNesting. Node offsets are offsets into src.
+func ParseBlocks(src []byte) ast.Node {
+	return parseBlocks(src)
+}
+
 // parseBlocks parses src with blockParser, after flattenNesting.
 func parseBlocks(src []byte) ast.Node {
 	return blockParser.Parse(text.NewReader(flattenNesting(src)))
