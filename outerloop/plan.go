@@ -70,6 +70,9 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 	}
 	var ready []*Item
 	for _, it := range s.Items {
+		if pl.finishSummon(it) {
+			continue
+		}
 		if it.HasLabel(p.Config.Labels.SummonHuman) && it.Status() != policy.StatusDone {
 			pl.wait(it, true, pl.summonReason(it))
 			continue
@@ -180,6 +183,13 @@ func (pl *planner) backlog(it *Item) {
 func (pl *planner) blocked(it *Item) {
 	notes := pl.trust.Notes(it.Issue)
 	last := Last(notes, MarkTriage)
+	if last != nil && last.Fields["outcome"] != outcomeMissing && last.Fields["outcome"] != outcomeGate &&
+		!it.Set[policy.FieldStatus].After(last.Comment.CreatedAt) {
+		// An earlier cycle triaged it again, after its author's edit, and
+		// stopped before moving the card: finish that triage.
+		pl.triage(it)
+		return
+	}
 	if last != nil && last.Fields["outcome"] == outcomeMissing {
 		if it.Issue.EditedAt.After(last.Comment.CreatedAt) {
 			pl.triage(it)
@@ -287,6 +297,42 @@ func (pl *planner) summonReason(it *Item) string {
 
 // summonIntro starts the reason in a summon comment.
 const summonIntro = ": the nanobots loop needs a person here: "
+
+// finishSummon finishes a summon that an earlier cycle began and stopped
+// in the middle of, and reports whether it did: the loop's newest note on
+// the issue summons a person (a summon comment, or a triage comment that
+// found a hard-gate area), no move of the card came after it, and the card
+// is not Blocked yet. The label, once there, would otherwise hold the card
+// where it is for good, without the assignees; and a summon comment without
+// the label would read as a maintainer handing the item back, with a fresh
+// budget of attempts. The comment is not posted again.
+func (pl *planner) finishSummon(it *Item) bool {
+	if it.Issue == nil || it.Status() == "" || it.Status() == policy.StatusBlocked {
+		return false
+	}
+	last := Last(pl.trust.Notes(it.Issue), MarkTriage, MarkDispatch, MarkRequeue, MarkSummon, MarkDone)
+	if last == nil || it.Set[policy.FieldStatus].After(last.Comment.CreatedAt) ||
+		last.Kind != MarkSummon && (last.Kind != MarkTriage || last.Fields["outcome"] != outcomeGate) {
+		return false
+	}
+	cfg := pl.p.Config
+	why := "an earlier cycle summoned a person and stopped before it was done"
+	if !it.HasLabel(cfg.Labels.SummonHuman) {
+		pl.add(Action{Kind: AddLabels, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Labels: []string{cfg.Labels.SummonHuman}, Why: why})
+	}
+	var unassigned []string
+	for _, m := range cfg.Maintainers {
+		if !contains(it.Issue.Assignees, m) {
+			unassigned = append(unassigned, m)
+		}
+	}
+	if len(unassigned) > 0 {
+		pl.add(Action{Kind: Assign, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Users: unassigned, Why: why})
+	}
+	pl.move(it, policy.StatusBlocked, why)
+	pl.wait(it, true, "a person is summoned: see the loop's comment on the issue")
+	return true
+}
 
 // openBlockers are the issues the form says must close first that are still
 // open (or whose state is unknown because they do not exist: not blocking).

@@ -437,6 +437,54 @@ func TestPlan(t *testing.T) {
 			snap: snap(card("Blocked", hourAgo, iss(3, gated, comment(bot, dayAgo, "<!-- nanobots:triage issue=3 outcome=gate rev=1 -->")))),
 			want: nil,
 		},
+		// A cycle that stopped between two writes of one transition: the
+		// next finishes it and repeats no comment.
+		{
+			name: "summoned by an earlier cycle that stopped before the label: label, assign, Blocked",
+			snap: snap(card("In Progress", dayAgo, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 3, dayAgo),
+				comment(bot, hourAgo, "<!-- nanobots:summon issue=1 -->\n@octo help")))),
+			want: []string{"#1 label summon-human", "#1 assign octo,ada", "#1 Status=Blocked"},
+		},
+		{
+			name: "summoned and labelled by an earlier cycle that stopped before the move: assign the rest, Blocked",
+			snap: snap(card("Verify", dayAgo, iss(1, complete, closed, labelled("summon-human"), func(is *gql.Issue) { is.Assignees = []string{"octo"} },
+				dispatched(1, 1, dayAgo), pr("MERGED", "FAILURE"), comment(bot, hourAgo, "<!-- nanobots:summon issue=1 -->\n@octo help")))),
+			want: []string{"#1 assign ada", "#1 Status=Blocked"},
+		},
+		{
+			name: "a hard gate labelled by an earlier cycle that stopped before the move: assign, Blocked",
+			snap: snap(card("Inbox", hourAgo, iss(3, gated, labelled("summon-human"), triaged(3, "gate", hourAgo)))),
+			want: []string{"#3 assign octo,ada", "#3 Status=Blocked"},
+		},
+		{
+			name: "summoned, then handed back by a maintainer who moved the card: theirs to move",
+			snap: snap(card("Ready", now.Add(-time.Minute), iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 3, dayAgo),
+				comment(bot, hourAgo, "<!-- nanobots:summon issue=1 -->\n@octo help")))),
+			want: []string{"#1 dispatch 4", "#1 Status=In Progress"},
+		},
+		{
+			name: "triaged again after an edit by an earlier cycle that stopped before the move: the move only",
+			snap: snap(card("Blocked", dayAgo, iss(2, complete, edited(dayAgo.Add(time.Hour)),
+				comment(bot, dayAgo, "<!-- nanobots:triage issue=2 outcome=missing rev=1 -->\nplease add"), triaged(2, "ready", hourAgo)), "Priority", "P2", "Size", "S")),
+			want: []string{"#2 Status=Ready"},
+		},
+		{
+			name: "requeued by an earlier cycle that stopped before the move: Ready and the next attempt, no second comment",
+			snap: snap(card("In Progress", now.Add(-4*time.Hour), iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, now.Add(-4*time.Hour)),
+				comment(bot, hourAgo, "<!-- nanobots:requeue attempt=1 issue=1 -->\nagain")))),
+			want: []string{"#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
+		},
+		{
+			name: "moved In Progress a cycle after its dispatch (the cycle that posted it stopped): still the loop's attempt",
+			snap: snap(card("In Progress", now.Add(-3*time.Hour), iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, now.Add(-4*time.Hour))))),
+			want: []string{"#1 comment requeue attempt=1 issue=1", "#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
+		},
+		{
+			name: "moved In Progress by a person after the loop requeued it: theirs",
+			snap: snap(card("In Progress", hourAgo, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, dayAgo),
+				comment(bot, now.Add(-2*time.Hour), "<!-- nanobots:requeue attempt=1 issue=1 -->\nagain")))),
+			want: nil,
+		},
 		{
 			name: "a board without the loop's options: a problem, no writes",
 			snap: func() *Snapshot {

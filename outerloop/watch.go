@@ -74,8 +74,17 @@ func (pl *planner) inProgress(it *Item) {
 	}
 	notes := pl.trust.Notes(is)
 	last := Last(notes, MarkDispatch)
-	if last == nil || last.Comment.CreatedAt.Before(it.Set[policy.FieldStatus].Add(-time.Minute)) {
-		// Moved to In Progress by a person, not by a dispatch: theirs.
+	newest := Last(notes, MarkDispatch, MarkRequeue, MarkSummon, MarkDone)
+	if newest != nil && newest.Kind == MarkRequeue && !it.Set[policy.FieldStatus].After(newest.Comment.CreatedAt) {
+		// An earlier cycle sent it back and stopped before moving it.
+		pl.requeue(it, notes, fmt.Sprintf("attempt %d was given up by an earlier cycle", newest.Int("attempt")))
+		return
+	}
+	if last == nil || newest != last {
+		// Moved to In Progress by a person, not by a dispatch (the loop's
+		// newest word on it is not one): theirs. The time of the move says
+		// nothing: a cycle that finds its predecessor's dispatch without the
+		// move makes the move itself, a cycle later.
 		pl.wait(it, true, "In Progress without a dispatch by the loop: a person is on it")
 		pl.plan.WIP++
 		return
