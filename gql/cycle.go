@@ -22,7 +22,7 @@ type Cycle struct {
 	// only their ids and numbers (ReadIssues gives the rest).
 	Inbox []IssueRef
 	// StatusIssues are the issues carrying the status label, open or
-	// closed, oldest first, with their bodies and authors.
+	// closed, oldest first, with their bodies, authors and latest comments.
 	StatusIssues []Issue
 	// Pinned is how many issues the repository has pinned.
 	Pinned int
@@ -150,8 +150,13 @@ type statusIssueNode struct {
 	URL       string          `graphql:"url"`
 	State     githubv4.String `graphql:"issueState: state"`
 	CreatedAt time.Time       `graphql:"createdAt"`
-	IsPinned  bool            `graphql:"isPinned"`
-	Author    actorNode       `graphql:"author"`
+	// LastEditedAt tells a body the loop rewrote from the one it was
+	// created with; Comments are the latest, which may announce items the
+	// body does not list yet (see outerloop's heartbeat).
+	LastEditedAt time.Time    `graphql:"lastEditedAt"`
+	IsPinned     bool         `graphql:"isPinned"`
+	Author       actorNode    `graphql:"author"`
+	Comments     commentNodes `graphql:"comments(last: 10)"`
 }
 
 // cycleRepo is what the first page reads of the repository.
@@ -261,8 +266,14 @@ func ReadCycle(ctx context.Context, q Querier, cq CycleQuery) (*Cycle, error) {
 		c.Inbox = append(c.Inbox, IssueRef{ID: n.ID, Number: n.Number})
 	}
 	for _, n := range repo.StatusIssues.Nodes {
-		c.StatusIssues = append(c.StatusIssues, Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL,
-			State: string(n.State), CreatedAt: n.CreatedAt, Pinned: n.IsPinned, Author: Actor{n.Author.Login, n.Author.Typename}})
+		is := Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL,
+			State: string(n.State), CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, Pinned: n.IsPinned,
+			Author: Actor{n.Author.Login, n.Author.Typename}, CommentCount: n.Comments.TotalCount}
+		for _, c := range n.Comments.Nodes {
+			is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
+				CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
+		}
+		c.StatusIssues = append(c.StatusIssues, is)
 	}
 	for _, n := range repo.Refs.Nodes {
 		if strings.HasPrefix(n.Name, cq.RefPrefix) {

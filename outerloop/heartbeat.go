@@ -96,12 +96,41 @@ func planHeartbeat(s *Snapshot, cfg policy.Config, st *Status) heartbeatSteps {
 		h.retitle = cfg.StatusIssueTitle != "" && is.Title != cfg.StatusIssueTitle
 	}
 	h.pin = (is == nil || !is.Pinned) && s.Pinned < maxPinned
+	told := announced(is, prev, Trust{Dispatcher: cfg.Dispatcher})
 	for _, w := range st.OnHuman {
-		if !slices.Contains(prev.onHuman, w.Issue) && !slices.ContainsFunc(h.newlyOnHuman, func(x Wait) bool { return x.Issue == w.Issue }) {
+		if !slices.Contains(told, w.Issue) && !slices.ContainsFunc(h.newlyOnHuman, func(x Wait) bool { return x.Issue == w.Issue }) {
 			h.newlyOnHuman = append(h.newlyOnHuman, w)
 		}
 	}
 	return h
+}
+
+// announced are the items the loop has told people about, of those the
+// status issue may list as needing a person: the ones its body lists, once
+// the loop has rewritten the body since creating the issue (a rewrite comes
+// after the comment that announces its new items), and the ones a comment
+// of the loop named since the body's last rewrite (a cycle that stopped
+// between the comment and the rewrite, or between creating the issue and
+// the comment). So each item is announced once, even across a crash.
+func announced(is *gql.Issue, prev previousStatus, trust Trust) []int {
+	if is == nil {
+		return nil
+	}
+	var out []int
+	if !is.EditedAt.IsZero() {
+		out = append(out, prev.onHuman...)
+	}
+	for _, c := range is.Comments {
+		if !trust.Trusted(c.Author) || c.CreatedAt.Before(prev.written) {
+			continue
+		}
+		for _, m := range ParseMarkers(c.Body) {
+			if m.Kind == MarkNeeded {
+				out = append(out, m.Int("issue"))
+			}
+		}
+	}
+	return out
 }
 
 // writeHeartbeat keeps the status issue current after apply: it creates the issue
@@ -159,6 +188,20 @@ func writeHeartbeat(ctx context.Context, c Clients, s *Snapshot, cfg policy.Conf
 	if s.StatusIssue != nil {
 		id = s.StatusIssue.ID
 	}
+	// The comment that tells people about newly waiting items goes out
+	// before the body that lists them is written (right after the issue is
+	// created, when it is), and names each item in a marker: a cycle that
+	// stops between the two is followed by one that finds the comment and
+	// does not post it again (see announced).
+	tell := func() error {
+		if comment == "" {
+			return nil
+		}
+		if _, err := gql.AddComment(ctx, bot, id, comment); err != nil {
+			return fmt.Errorf("comment on status issue #%d: %w", hb.Issue, err)
+		}
+		return nil
+	}
 	switch {
 	case h.create:
 		is, _, err := bot.REST.Issues.Create(ctx, owner, repo, &github.IssueRequest{
@@ -170,6 +213,9 @@ func writeHeartbeat(ctx context.Context, c Clients, s *Snapshot, cfg policy.Conf
 		for i, w := range hb.Writes {
 			hb.Writes[i] = strings.Replace(w, name, fmt.Sprintf("status issue #%d", hb.Issue), 1)
 		}
+		if err := tell(); err != nil {
+			return hb, err
+		}
 	case len(edit) > 0:
 		req := &github.IssueRequest{}
 		if h.rewrite {
@@ -180,6 +226,9 @@ func writeHeartbeat(ctx context.Context, c Clients, s *Snapshot, cfg policy.Conf
 		}
 		if h.retitle {
 			req.Title = github.String(cfg.StatusIssueTitle)
+		}
+		if err := tell(); err != nil {
+			return hb, err
 		}
 		if _, _, err := bot.REST.Issues.Edit(ctx, owner, repo, hb.Issue, req); err != nil {
 			return hb, fmt.Errorf("edit status issue #%d: %w", hb.Issue, err)
@@ -195,11 +244,9 @@ func writeHeartbeat(ctx context.Context, c Clients, s *Snapshot, cfg policy.Conf
 			return hb, err
 		}
 	}
-	// The comment comes after the body that lists the items, so a failure
-	// between the two loses a comment rather than repeating it.
-	if comment != "" {
-		if _, err := gql.AddComment(ctx, bot, id, comment); err != nil {
-			return hb, fmt.Errorf("comment on status issue #%d: %w", hb.Issue, err)
+	if !h.create && len(edit) == 0 {
+		if err := tell(); err != nil {
+			return hb, err
 		}
 	}
 	return hb, nil
@@ -272,6 +319,10 @@ func humanComment(cfg policy.Config, ws []Wait) string {
 	for _, w := range ws {
 		b.WriteString(waitLine(w))
 	}
-	b.WriteString("\nThe list in this issue's description stays current; the loop comments here only when an item newly needs someone.\n")
+	b.WriteString("\nThe list in this issue's description stays current; the loop comments here only when an item newly needs someone.\n\n")
+	for _, w := range ws {
+		b.WriteString(Marker{Kind: MarkNeeded, Fields: map[string]string{"issue": fmt.Sprint(w.Issue)}}.String())
+		b.WriteString("\n")
+	}
 	return b.String()
 }

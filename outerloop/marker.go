@@ -29,6 +29,7 @@ const (
 	MarkAskPR    = "ask-pr"   // the loop asked the agent to open a missing pull request
 	MarkDone     = "done"     // the loop verified the work and finished the item
 	MarkStatus   = "status"   // the status issue's body
+	MarkNeeded   = "needed"   // a status issue comment told people an item needs them
 )
 
 // String formats m with its fields in name order, so the same marker is

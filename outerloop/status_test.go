@@ -196,10 +196,11 @@ func TestStatusActivity(t *testing.T) {
 	}
 }
 
-// written is a snapshot whose status issue carries body, by the Actions bot.
+// written is a snapshot whose status issue carries body, rewritten by the
+// Actions bot.
 func written(s *Snapshot, body string) *Snapshot {
 	s.StatusIssue = &gql.Issue{ID: "I_status", Number: 99, Title: "nanobots status", Body: body, State: "OPEN",
-		Pinned: true, Author: bot}
+		Pinned: true, Author: bot, EditedAt: now}
 	s.Pinned = 1
 	return s
 }
