@@ -33,6 +33,10 @@ const (
 	// branch Value, unless its marker is there already; then it opens a
 	// distill issue when enough entries have gathered since the last.
 	Learn Kind = "learn"
+	// Distill opens the next distill issue when a distill issue reached
+	// Done and enough entries have gathered since it (as Learn does after
+	// its append).
+	Distill Kind = "distill"
 )
 
 // Action is one write the plan asks for, with the reason a person reads in
@@ -75,6 +79,8 @@ func (a Action) String() string {
 		return fmt.Sprintf("#%d: assign @%s", a.Issue, strings.Join(a.Users, ", @"))
 	case Learn:
 		return fmt.Sprintf("#%d: append its entry to LEARNINGS.md on %s", a.Issue, a.Value)
+	case Distill:
+		return fmt.Sprintf("#%d: open the next distill issue if enough entries have gathered on %s", a.Issue, a.Value)
 	}
 	return fmt.Sprintf("#%d: %s", a.Issue, a.Kind)
 }

@@ -63,7 +63,7 @@ type phase struct {
 var phases = []phase{
 	{"add to the board", func(a Action) bool { return a.Kind == AddToBoard }, (*applier).addItems},
 	{"set fields", func(a Action) bool { return a.Kind == SetField && a.Field != policy.FieldStatus }, (*applier).setFields},
-	{"learn", func(a Action) bool { return a.Kind == Learn }, nil},
+	{"learn", func(a Action) bool { return a.Kind == Learn || a.Kind == Distill }, nil},
 	{"comment", func(a Action) bool { return a.Kind == Comment }, (*applier).comments},
 	{"label and assign", func(a Action) bool { return a.Kind == AddLabels || a.Kind == Assign }, nil},
 	{"dispatch", func(a Action) bool { return a.Kind == Dispatch || a.Kind == Nudge }, (*applier).dispatches},
@@ -268,6 +268,8 @@ func (a *applier) apply(ctx context.Context, d *Done) error {
 		return wrapREST("assign", err)
 	case Learn:
 		return a.learn(ctx, d)
+	case Distill:
+		return a.distillNext(ctx)
 	}
 	return fmt.Errorf("unknown action %q", act.Kind)
 }

@@ -436,15 +436,17 @@ func IsDistill(is *gql.Issue, trust Trust) bool {
 
 // LearnAction is the Learn action for an item the plan moves to Done at
 // now, closed by pr (the merged pull request): its LEARNINGS.md entry, to be
-// appended on the configured learnings branch. ok is false for a distill
-// issue, which gets no entry: its lessons are the changes it proposes.
+// appended on the configured learnings branch. A distill issue gets no
+// entry (its lessons are the changes it proposes): its action is Distill,
+// since the next distill issue may open once this one is finished.
 //
 // The planner adds it just before the item's first "finished" write (the
 // done comment and the move to Done): a cycle that stops between them plans
 // it again, and the entry's marker makes the second append a no-op.
 func LearnAction(it *Item, pr gql.PullRequest, p *policy.Policy, trust Trust, now time.Time) (a Action, ok bool) {
 	if IsDistill(it.Issue, trust) {
-		return Action{}, false
+		return Action{Kind: Distill, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Value: p.Config.Learnings.Branch,
+			Why: "a distill issue reached Done: the next may open"}, true
 	}
 	e := NewEntry(it, pr, p.Rubric, trust, now)
 	why := "reached Done"
@@ -497,6 +499,23 @@ func (a *applier) learn(ctx context.Context, d *Done) error {
 		d.Skipped = fmt.Sprintf("the entry is in %s on %s already", LearningsFile, l.branch)
 	}
 	d.URL = url
+	return a.distill(ctx, l, file)
+}
+
+// distillNext opens the next distill issue when one reached Done and
+// enough entries have gathered since it: only one is open at a time, so
+// entries appended while it was open wait for this moment. It writes
+// nothing else: no branch is made when there is none.
+func (a *applier) distillNext(ctx context.Context) error {
+	owner, repo := splitRepo(a.s.Repo)
+	l := learningsFile{cl: a.c.bot(), owner: owner, repo: repo, branch: a.p.Config.Learnings.Branch}
+	file, _, err := l.get(ctx, l.branch)
+	if isNotFound(err) {
+		return nil // no entries yet
+	}
+	if err != nil {
+		return err
+	}
 	return a.distill(ctx, l, file)
 }
 
@@ -748,10 +767,12 @@ func (a *applier) distill(ctx context.Context, l learningsFile, file string) err
 		return fmt.Errorf("%s/%s.md: %w", policy.PromptsDir, PromptDistill, err)
 	}
 	m := Marker{Kind: MarkDistill, Fields: map[string]string{"entries": fmt.Sprint(len(entries)), "new": fmt.Sprint(len(fresh))}}
+	// The inbox label too: a cycle that stops before putting the issue on
+	// the board leaves it where the next cycle's intake finds it.
 	is, _, err := l.cl.REST.Issues.Create(ctx, l.owner, l.repo, &github.IssueRequest{
 		Title:  github.String(fmt.Sprintf("Distill %s into the rubric, the recipes and the agent instructions", plural(len(fresh), "learning"))),
 		Body:   github.String(m.String() + "\n" + strings.TrimSpace(body) + "\n"),
-		Labels: &[]string{policy.LabelDistill},
+		Labels: &[]string{policy.LabelDistill, a.p.Config.Labels.Inbox},
 	})
 	if err != nil {
 		return fmt.Errorf("open the distill issue: %w", err)

@@ -229,11 +229,11 @@ func TestNewEntry(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 
-	// A distill issue gets no entry.
+	// A distill issue gets no entry: the next distill issue may open.
 	distill := *is
 	distill.Author, distill.Labels, distill.Body = actionsBot, []string{policy.LabelDistill}, "<!-- nanobots:distill entries=10 new=10 -->\nbrief"
-	if _, ok := outerloop.LearnAction(&outerloop.Item{Item: it.Item, Issue: &distill}, pr, p, trust, done); ok {
-		t.Errorf("a distill issue got a LEARNINGS entry")
+	if a, ok := outerloop.LearnAction(&outerloop.Item{Item: it.Item, Issue: &distill}, pr, p, trust, done); !ok || a.Kind != outerloop.Distill || a.Body != "" {
+		t.Errorf("a distill issue's action is %+v, want %s and no entry", a, outerloop.Distill)
 	}
 }
 

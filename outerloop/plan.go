@@ -63,6 +63,13 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 		return pl.plan
 	}
 	for _, is := range s.New {
+		if IsDistill(is, pl.trust) {
+			// Opened by an earlier cycle that stopped before putting it on
+			// the board: the loop wrote it, there is nothing to triage.
+			pl.add(Action{Kind: AddToBoard, Issue: is.Number, IssueID: is.ID, Value: policy.StatusReady,
+				Why: "a distill issue the loop opened, not on the board yet"})
+			continue
+		}
 		pl.add(Action{Kind: AddToBoard, Issue: is.Number, IssueID: is.ID, Value: policy.StatusInbox,
 			Why: fmt.Sprintf("open and labelled %s, not on the board yet", p.Config.Labels.Inbox)})
 		pl.triage(&Item{Item: gql.Item{Values: map[string]string{}, Content: gql.Content{ID: is.ID, Number: is.Number,
@@ -82,6 +89,10 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 		}
 		switch it.Status() {
 		case "", policy.StatusInbox:
+			if IsDistill(it.Issue, pl.trust) {
+				pl.move(it, policy.StatusReady, "a distill issue the loop opened: its body is the work spec")
+				break
+			}
 			pl.triage(it)
 		case policy.StatusBlocked:
 			pl.blocked(it)

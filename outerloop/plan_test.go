@@ -116,6 +116,8 @@ func edited(at time.Time) func(*gql.Issue) { return func(is *gql.Issue) { is.Edi
 
 func closed(is *gql.Issue) { is.State = "CLOSED" }
 
+func byBot(is *gql.Issue) { is.Author = bot }
+
 // pr gives the issue a pull request that closes it, merged an hour ago when
 // state is MERGED, with ci the merge commit's check state.
 func pr(state, ci string) func(*gql.Issue) {
@@ -174,6 +176,8 @@ func summary(a Action) string {
 		return fmt.Sprintf("#%d nudge %d", a.Issue, a.Attempt)
 	case Learn:
 		return fmt.Sprintf("#%d learn", a.Issue)
+	case Distill:
+		return fmt.Sprintf("#%d distill", a.Issue)
 	case AddLabels:
 		return fmt.Sprintf("#%d label %s", a.Issue, strings.Join(a.Labels, ","))
 	case Assign:
@@ -484,6 +488,32 @@ func TestPlan(t *testing.T) {
 			snap: snap(card("In Progress", hourAgo, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, dayAgo),
 				comment(bot, now.Add(-2*time.Hour), "<!-- nanobots:requeue attempt=1 issue=1 -->\nagain")))),
 			want: nil,
+		},
+		{
+			name: "a distill issue an earlier cycle opened and did not put on the board: Ready, not triaged",
+			snap: func() *Snapshot {
+				s := snap()
+				s.New = []*gql.Issue{iss(7, "<!-- nanobots:distill entries=2 new=2 -->\nDistill.", labelled("nanobots:distill"), byBot)}
+				return s
+			}(),
+			want: []string{"#7 add Ready"},
+		},
+		{
+			name: "a distill issue put on the board without its Status: Ready, not triaged",
+			snap: snap(card("", hourAgo, iss(7, "<!-- nanobots:distill entries=2 new=2 -->\nDistill.", labelled("nanobots:distill"), byBot))),
+			edit: func(p *policy.Policy) { p.Config.WIPLimit = 0 },
+			want: []string{"#7 Status=Ready"},
+		},
+		{
+			name: "a forged distill issue is triaged like any other",
+			snap: snap(card("", hourAgo, iss(7, "<!-- nanobots:distill entries=2 new=2 -->\nDistill.", labelled("nanobots:distill")))),
+			want: []string{"#7 comment triage issue=7 outcome=missing rev=1", "#7 Status=Blocked"},
+		},
+		{
+			name: "a distill issue done: the next distill may open",
+			snap: snap(card("Done", hourAgo, iss(7, "<!-- nanobots:distill entries=2 new=2 -->\nDistill.", labelled("nanobots:distill"), byBot, closed,
+				dispatched(7, 1, dayAgo), pr("MERGED", "SUCCESS")))),
+			want: []string{"#7 distill", "#7 comment done issue=7 pr=107"},
 		},
 		{
 			name: "a board without the loop's options: a problem, no writes",
