@@ -3,6 +3,7 @@ package ghsim
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -55,9 +56,10 @@ type Agent struct {
 }
 
 type job struct {
-	repo  *Repo
-	issue *Issue
-	by    *User
+	repo    *Repo
+	issue   *Issue
+	comment *Comment
+	by      *User
 }
 
 // NewAgent attaches a scripted agent to w; it answers dispatches as Default
@@ -86,7 +88,7 @@ func (a *Agent) onComment(ev CommentEvent) {
 		return
 	}
 	a.mu.Lock()
-	a.queue = append(a.queue, job{repo: ev.Repo, issue: ev.Issue, by: ev.Comment.Author})
+	a.queue = append(a.queue, job{repo: ev.Repo, issue: ev.Issue, comment: ev.Comment, by: ev.Comment.Author})
 	a.mu.Unlock()
 }
 
@@ -113,18 +115,28 @@ func (a *Agent) Pending() int {
 	return len(a.queue)
 }
 
-// Work carries out every queued run and reports how many it did.
+// Work carries out every queued run and reports how many it did. A run
+// whose triggering comment was deleted meanwhile does nothing, as the inner
+// workflow's first step checks that the comment still exists.
 func (a *Agent) Work() (int, error) {
 	a.mu.Lock()
 	jobs := a.queue
 	a.queue = nil
 	a.mu.Unlock()
+	n := 0
 	for _, j := range jobs {
-		if err := a.run(j); err != nil {
-			return 0, err
+		a.World.mu.Lock()
+		gone := !slices.Contains(j.issue.Comments, j.comment)
+		a.World.mu.Unlock()
+		if gone {
+			continue
 		}
+		if err := a.run(j); err != nil {
+			return n, err
+		}
+		n++
 	}
-	return len(jobs), nil
+	return n, nil
 }
 
 // RunEvery works the queue every d until stop is closed, for `nanobots sim`.

@@ -382,6 +382,9 @@ func setValue(it *Item, f *Field, raw any, now time.Time) error {
 	}
 	fv.UpdatedAt = now
 	it.Values[f] = fv
+	if fv.OptionID != "" {
+		it.record(f, fv.OptionID, now)
+	}
 	return nil
 }
 

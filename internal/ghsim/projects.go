@@ -227,6 +227,7 @@ func (w *World) SetOption(it *Item, field, option string) error {
 	}
 	it.Values[f] = FieldValue{OptionID: o.ID, UpdatedAt: w.Now()}
 	it.UpdatedAt = w.Now()
+	it.record(f, o.ID, w.Now())
 	return nil
 }
 

@@ -271,6 +271,7 @@ var restHandlers = map[string]restHandler{
 	"issues/create-comment":                   createComment,
 	"issues/get-comment":                      getComment,
 	"issues/update-comment":                   updateComment,
+	"issues/delete-comment":                   deleteComment,
 	"issues/add-labels":                       addLabels,
 	"issues/remove-label":                     removeLabel,
 	"issues/add-assignees":                    addAssignees,
@@ -662,6 +663,29 @@ func updateComment(c *call, p map[string]string) (int, any) {
 	}
 	cm.Body, cm.UpdatedAt = in.Body, c.s.World.Now()
 	return http.StatusOK, c.commentJSON(cm)
+}
+
+// deleteComment deletes an issue comment, as its author or someone with
+// write access may: it is gone from the issue, from GraphQL and from a
+// second delete (404).
+func deleteComment(c *call, p map[string]string) (int, any) {
+	r, cm, err := c.repoComment(p)
+	if err != nil {
+		return 0, err
+	}
+	if cm.Author != c.user && !c.can(r, "write") {
+		return 0, forbidden("Resource not accessible by personal access token")
+	}
+	is := cm.Issue
+	for i, x := range is.Comments {
+		if x == cm {
+			is.Comments = append(is.Comments[:i:i], is.Comments[i+1:]...)
+			break
+		}
+	}
+	delete(c.s.World.nodes, cm.NodeID)
+	is.UpdatedAt = c.s.World.Now()
+	return http.StatusNoContent, nil
 }
 
 func addLabels(c *call, p map[string]string) (int, any) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/google/go-github/v66/github"
 	"github.com/shurcooL/githubv4"
 
 	"github.com/nanobots/nanobots/internal/ghclient"
@@ -87,4 +88,61 @@ func TestBadTokenAndAnonymousGraphQL(t *testing.T) {
 	if code != http.StatusUnauthorized {
 		t.Errorf("unknown token: %d, want 401 Bad credentials", code)
 	}
+}
+
+// TestDeleteComment: a comment's author, or someone with write access, may
+// delete it; it is then gone from the issue, from GraphQL's comments and
+// from a second delete; the scripted agent does not act on a dispatch
+// deleted before it ran, as the inner workflow checks its comment first.
+func TestDeleteComment(t *testing.T) {
+	s := newSim(t)
+	s.world.AddToken("ghp_mona", "mona")
+	agent := ghsim.NewAgent(s.world, "@claude", "octo")
+	ctx := context.Background()
+	octo, mona := s.client("ghp_octo").REST, s.client("ghp_mona").REST
+	mine, _, err := octo.Issues.CreateComment(ctx, "octo", "demo", 1, &github.IssueComment{Body: github.String("@claude take this")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _, err := mona.Issues.CreateComment(ctx, "octo", "demo", 1, &github.IssueComment{Body: github.String("me too")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mona.Issues.DeleteComment(ctx, "octo", "demo", mine.GetID()); status(err) != http.StatusForbidden {
+		t.Errorf("mona (read) deletes octo's comment: %v, want 403", err)
+	}
+	for _, id := range []int64{mine.GetID(), theirs.GetID()} {
+		if resp, err := octo.Issues.DeleteComment(ctx, "octo", "demo", id); err != nil || resp.StatusCode != http.StatusNoContent {
+			t.Errorf("octo deletes comment %d: %v, want 204", id, err)
+		}
+	}
+	if _, err := octo.Issues.DeleteComment(ctx, "octo", "demo", mine.GetID()); status(err) != http.StatusNotFound {
+		t.Errorf("a second delete: %v, want 404", err)
+	}
+	var q struct {
+		Repository struct {
+			Issue struct {
+				Comments struct {
+					TotalCount int `graphql:"totalCount"`
+				} `graphql:"comments(first: 10)"`
+			} `graphql:"issue(number: 1)"`
+		} `graphql:"repository(owner: \"octo\", name: \"demo\")"`
+	}
+	if err := s.client("ghp_octo").Query(ctx, &q, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := q.Repository.Issue.Comments.TotalCount; n != 0 {
+		t.Errorf("GraphQL counts %d comments, want 0", n)
+	}
+	if ran, err := agent.Work(); err != nil || ran != 0 {
+		t.Errorf("the agent ran %d times (%v) on a deleted dispatch, want 0", ran, err)
+	}
+}
+
+func status(err error) int {
+	var er *github.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil {
+		return er.Response.StatusCode
+	}
+	return 0
 }

@@ -230,6 +230,23 @@ type Item struct {
 	Values    map[*Field]FieldValue
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// History lists the single-select values set on the item, in the
+	// order they were set, by any means: tests read the transitions a
+	// card went through from it.
+	History []FieldChange
+}
+
+// FieldChange is one single-select value set on an item.
+type FieldChange struct {
+	Field, Option string
+	At            time.Time
+}
+
+// record notes a single-select value set on it.
+func (it *Item) record(f *Field, optionID string, at time.Time) {
+	if o := f.Option(optionID); o != nil {
+		it.History = append(it.History, FieldChange{Field: f.Name, Option: o.Name, At: at})
+	}
 }
 
 // FieldValue is an item's value of one custom field.
@@ -632,6 +649,7 @@ func (w *World) closeIssue(is *Issue, reason string) {
 			if it.Content == is {
 				it.Values[status] = FieldValue{OptionID: done.ID, UpdatedAt: now}
 				it.UpdatedAt = now
+				it.record(status, done.ID, now)
 			}
 		}
 	}

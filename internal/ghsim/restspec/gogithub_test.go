@@ -172,6 +172,10 @@ func TestGoGitHubCalls(t *testing.T) {
 			_, _, err := c.Issues.EditComment(ctx, o, r, 99, &github.IssueComment{Body: github.String("edited")})
 			return err
 		}},
+		{"delete comment", "issues/delete-comment", map[string]string{"comment_id": "99"}, nil, func() error {
+			_, err := c.Issues.DeleteComment(ctx, o, r, 99)
+			return err
+		}},
 		{"add labels (bare array)", "issues/add-labels", nil, nil, func() error {
 			_, _, err := c.Issues.AddLabelsToIssue(ctx, o, r, 5, []string{"nanobots:built", "summon-human"})
 			return err

@@ -22,6 +22,7 @@ var Served = []string{
 	"issues/create-comment",
 	"issues/get-comment",
 	"issues/update-comment",
+	"issues/delete-comment",
 	"issues/add-labels",
 	"issues/remove-label",
 	"issues/add-assignees",
