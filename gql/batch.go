@@ -25,6 +25,14 @@ type Batch struct {
 type itemResult struct {
 	Item struct {
 		ID string `graphql:"id"`
+		// Status is read back because adding an issue that is on the
+		// board already returns its item unchanged: a Status set means
+		// someone (another cycle) put it there first.
+		Status struct {
+			SingleSelect struct {
+				Name string `graphql:"name"`
+			} `graphql:"... on ProjectV2ItemFieldSingleSelectValue"`
+		} `graphql:"fieldValueByName(name: \"Status\")"`
 	} `graphql:"item"`
 }
 
@@ -84,10 +92,14 @@ func (b *Batch) AddComment(subjectID, body string) int {
 }
 
 // BatchResult is one mutation's outcome: OK, and the item id (AddItem) or
-// comment URL (AddComment) it returned.
+// comment URL (AddComment) it returned, a comment's databaseId (the number
+// REST names it by, in the order comments were made), and the Status an
+// added item already had ("" for one new on the board).
 type BatchResult struct {
-	OK    bool
-	Value string
+	OK         bool
+	Value      string
+	DatabaseID int64
+	Status     string
 }
 
 // Run sends the batch. results[i] is mutation i's outcome. err is the
@@ -111,11 +123,11 @@ func (b *Batch) Run(ctx context.Context, m mutator) (results []BatchResult, err 
 		}
 		switch r := f.Interface().(type) {
 		case *itemResult:
-			results[i] = BatchResult{OK: r.Item.ID != "", Value: r.Item.ID}
+			results[i] = BatchResult{OK: r.Item.ID != "", Value: r.Item.ID, Status: r.Item.Status.SingleSelect.Name}
 		case *fieldResult:
 			results[i] = BatchResult{OK: r.ProjectV2Item.ID != ""}
 		case *commentResult:
-			results[i] = BatchResult{OK: r.CommentEdge.Node.ID != "", Value: r.CommentEdge.Node.URL}
+			results[i] = BatchResult{OK: r.CommentEdge.Node.ID != "", Value: r.CommentEdge.Node.URL, DatabaseID: r.CommentEdge.Node.DatabaseID}
 		}
 	}
 	return results, err

@@ -75,7 +75,12 @@ var phases = []phase{
 // repeat, so the next cycle converges from wherever this one stopped. It
 // returns what it did, in the order it did it.
 func Apply(ctx context.Context, c Clients, s *Snapshot, p *policy.Policy, plan Plan, now func() time.Time) ([]Done, error) {
-	a := applier{c: c, s: s, p: p, items: map[int]string{}, now: now}
+	a := applier{c: c, s: s, p: p, items: map[int]string{}, stale: map[int]string{}, moves: map[int]bool{}, now: now}
+	for _, act := range plan.Actions {
+		if act.Kind == SetField && act.Field == policy.FieldStatus {
+			a.moves[act.Issue] = true
+		}
+	}
 	for _, it := range s.Items {
 		a.items[it.Number()] = it.ID
 	}
@@ -83,9 +88,14 @@ func Apply(ctx context.Context, c Clients, s *Snapshot, p *policy.Policy, plan P
 	for _, ph := range phases {
 		var ds []*Done
 		for i, act := range plan.Actions {
-			if ph.has(act) {
-				ds = append(ds, &Done{Action: act, Step: i})
+			if !ph.has(act) {
+				continue
 			}
+			if why := a.stale[act.Issue]; why != "" {
+				done = append(done, Done{Action: act, Step: i, At: now(), Skipped: why})
+				continue
+			}
+			ds = append(ds, &Done{Action: act, Step: i})
 		}
 		if len(ds) == 0 {
 			continue
@@ -126,6 +136,11 @@ type applier struct {
 	s     *Snapshot
 	p     *policy.Policy
 	items map[int]string // issue number → board item id
+	// stale says why the rest of an issue's actions are skipped: another
+	// cycle got to it first, so this cycle's snapshot of it is out of date.
+	stale map[int]string
+	// moves are the issues whose Status the plan sets in the move phase.
+	moves map[int]bool
 	now   func() time.Time
 }
 
@@ -166,24 +181,41 @@ func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*Done
 	return nil
 }
 
-// addItems puts new issues on the board, then sets their Status.
+// addItems puts new issues on the board, then sets the Status they start
+// in, unless the plan moves them on in this cycle (triage does): the move
+// phase sets it then, and a card without a Status is triaged like one in
+// Inbox if the cycle stops before. Writing Inbox first would let a second
+// cycle running at the same time, with the same plan, set it back to Inbox
+// after this one moved it on. An issue on the board already with a Status
+// was put there by another cycle (adding returns the item as it is): its
+// Status is left alone, and so are the rest of its actions, planned from a
+// snapshot that no longer holds.
 func (a *applier) addItems(ctx context.Context, ds []*Done) error {
 	err := a.runBatches(ctx, a.c.Dispatch, ds, func(b *gql.Batch, d *Done) error {
 		b.AddItem(a.s.Board.ID, d.IssueID)
 		return nil
-	}, func(d *Done, r gql.BatchResult) { a.items[d.Issue] = r.Value })
+	}, func(d *Done, r gql.BatchResult) {
+		a.items[d.Issue] = r.Value
+		if r.Status != "" {
+			d.Skipped = fmt.Sprintf("on the board already, in %s: another cycle running at the same time put it there", r.Status)
+			a.stale[d.Issue] = d.Skipped
+		}
+	})
 	if err != nil {
 		return err
 	}
 	// The Status each new item starts in, as part of the same action.
-	status := make([]*Done, len(ds))
-	for i, d := range ds {
-		status[i] = &Done{Action: Action{Issue: d.Issue, Field: policy.FieldStatus, Value: d.Value}}
+	var status, of []*Done
+	for _, d := range ds {
+		if d.Skipped == "" && !a.moves[d.Issue] {
+			status = append(status, &Done{Action: Action{Issue: d.Issue, Field: policy.FieldStatus, Value: d.Value}})
+			of = append(of, d)
+		}
 	}
 	err = a.setFields(ctx, status)
 	for i, st := range status {
 		if st.Err != "" {
-			ds[i].At, ds[i].Err = time.Time{}, st.Err
+			of[i].At, of[i].Err = time.Time{}, st.Err
 		}
 	}
 	return err
@@ -211,7 +243,9 @@ func (a *applier) comments(ctx context.Context, ds []*Done) error {
 
 // dispatches posts dispatch comments with the dispatcher's token. It looks
 // again just before, in one request for all of them: another cycle running
-// at the same time may have dispatched an attempt already.
+// at the same time may have dispatched an attempt already; and once more
+// just after, since both may have looked before either posted (see
+// withdrawDuplicates).
 func (a *applier) dispatches(ctx context.Context, ds []*Done) error {
 	var ids []string
 	for _, d := range ds {
@@ -237,10 +271,15 @@ func (a *applier) dispatches(ctx context.Context, ds []*Done) error {
 		}
 		send = append(send, d)
 	}
-	return a.runBatches(ctx, a.c.Dispatch, send, func(b *gql.Batch, d *Done) error {
+	posted := map[*Done]int64{}
+	err = a.runBatches(ctx, a.c.Dispatch, send, func(b *gql.Batch, d *Done) error {
 		b.AddComment(d.IssueID, d.Body)
 		return nil
-	}, func(d *Done, r gql.BatchResult) { d.URL = r.Value })
+	}, func(d *Done, r gql.BatchResult) { d.URL, posted[d] = r.Value, r.DatabaseID })
+	if err != nil {
+		return err
+	}
+	return a.withdrawDuplicates(ctx, send, posted)
 }
 
 // dispatchedAlready returns the trusted dispatch note of this attempt or a

@@ -213,6 +213,17 @@ func writeHeartbeat(ctx context.Context, c Clients, s *Snapshot, cfg policy.Conf
 		for i, w := range hb.Writes {
 			hb.Writes[i] = strings.Replace(w, name, fmt.Sprintf("status issue #%d", hb.Issue), 1)
 		}
+		// Another cycle at the same time may have created one first: it
+		// keeps it current, pins it and tells people; this one's is closed.
+		first, err := firstOpenIssue(ctx, bot, owner, repo, policy.LabelStatus, MarkStatus, is, Trust{Dispatcher: cfg.Dispatcher})
+		if err != nil {
+			return hb, err
+		}
+		if first != nil {
+			hb.Writes = []string{fmt.Sprintf("another cycle created status issue #%d at the same time: #%d closed", first.GetNumber(), hb.Issue)}
+			hb.Issue, hb.URL = first.GetNumber(), first.GetHTMLURL()
+			return hb, nil
+		}
 		if err := tell(); err != nil {
 			return hb, err
 		}

@@ -726,8 +726,13 @@ func (a *applier) distill(ctx context.Context, l learningsFile, file string) err
 			continue
 		}
 		if is.GetState() == "open" {
-			// One at a time. Make sure it is on the board: a cycle may have
-			// stopped between opening it and adding it.
+			// One at a time. One with the inbox label is put on the board
+			// by the intake of the next cycle, which reads it afresh (it
+			// may be another cycle's duplicate, closed a moment later);
+			// an older one, without it, is put there now.
+			if hasLabel(issueLabels(is), a.p.Config.Labels.Inbox) {
+				return nil
+			}
 			return a.boardDistill(ctx, is)
 		}
 		if !seen {
@@ -777,7 +782,20 @@ func (a *applier) distill(ctx context.Context, l learningsFile, file string) err
 	if err != nil {
 		return fmt.Errorf("open the distill issue: %w", err)
 	}
+	// Another cycle at the same time may have opened one first: it puts
+	// it on the board; this one's is closed.
+	if first, err := firstOpenIssue(ctx, l.cl, l.owner, l.repo, policy.LabelDistill, MarkDistill, is, trust); err != nil || first != nil {
+		return err
+	}
 	return a.boardDistill(ctx, is)
+}
+
+func issueLabels(is *github.Issue) []string {
+	var out []string
+	for _, l := range is.Labels {
+		out = append(out, l.GetName())
+	}
+	return out
 }
 
 // boardDistill puts an open distill issue on the board as Ready, unless it

@@ -318,7 +318,7 @@ const summonIntro = ": the nanobots loop needs a person here: "
 // the label would read as a maintainer handing the item back, with a fresh
 // budget of attempts. The comment is not posted again.
 func (pl *planner) finishSummon(it *Item) bool {
-	if it.Issue == nil || it.Status() == "" || it.Status() == policy.StatusBlocked {
+	if it.Issue == nil || it.Status() == policy.StatusBlocked {
 		return false
 	}
 	last := Last(pl.trust.Notes(it.Issue), MarkTriage, MarkDispatch, MarkRequeue, MarkSummon, MarkDone)

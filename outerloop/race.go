@@ -1,0 +1,128 @@
+package outerloop
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/internal/ghclient"
+)
+
+// Two cycles may run at once: the workflow's concurrency group failed, or a
+// person ran one by hand. Most of what a cycle writes is the same whoever
+// writes it (a card's Status, a label, the LEARNINGS.md append, which the
+// contents API's blob SHA makes a compare-and-swap), but two writes must
+// happen once: a dispatch starts the agent, the status issue is one pinned
+// issue, and one distill issue is open at a time. For these a cycle looks again after writing, and when
+// another cycle wrote the same thing first (a smaller id: GitHub numbers
+// comments and issues in the order they were made), it takes its own back.
+// Both cycles may look before either posts; each sees every comment made
+// before its own, so all but the first are taken back.
+
+// withdrawDuplicates reads the issues of the dispatches (and requests for a
+// missing pull request) just posted, in one request, and deletes each one
+// another cycle posted first for the same attempt (or branch), recording it
+// as skipped. The inner workflow waits a few seconds and starts the agent
+// only if its triggering comment still exists.
+func (a *applier) withdrawDuplicates(ctx context.Context, sent []*Done, posted map[*Done]int64) error {
+	var ids []string
+	for _, d := range sent {
+		if posted[d] != 0 && !slices.Contains(ids, d.IssueID) {
+			ids = append(ids, d.IssueID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	fresh, _, _, err := gql.ReadIssues(ctx, a.c.Dispatch, ids)
+	if err != nil {
+		return fmt.Errorf("look for a dispatch another cycle made at the same time: %w", err)
+	}
+	byID := map[string]*gql.Issue{}
+	for i := range fresh {
+		byID[fresh[i].ID] = &fresh[i]
+	}
+	trust := Trust{Dispatcher: a.p.Config.Dispatcher}
+	owner, repo := splitRepo(a.s.Repo)
+	for _, d := range sent {
+		mine := posted[d]
+		if mine == 0 {
+			continue
+		}
+		first := firstOfSameWork(trust.Notes(byID[d.IssueID]), workMarker(d.Body), mine)
+		if first == nil {
+			continue
+		}
+		if _, err := a.c.Dispatch.REST.Issues.DeleteComment(ctx, owner, repo, mine); err != nil && !isNotFound(err) {
+			return fmt.Errorf("#%d: another cycle dispatched the same work at the same time, and deleting this cycle's copy failed: %w (delete %s by hand)", d.Issue, err, d.URL)
+		}
+		d.Skipped = fmt.Sprintf("another cycle running at the same time posted it first (%s); this cycle's copy was deleted", first.Comment.URL)
+		d.URL = ""
+	}
+	return nil
+}
+
+// workMarker is the marker that says what a dispatch or nudge body asks for.
+func workMarker(body string) Marker {
+	for _, m := range ParseMarkers(body) {
+		if m.Kind == MarkDispatch || m.Kind == MarkAskPR {
+			return m
+		}
+	}
+	return Marker{}
+}
+
+// firstOfSameWork returns the trusted note, in a comment older than the
+// comment numbered mine, that asks for the same work as m: a dispatch of
+// the same attempt (or a later one), or a request for a pull request from
+// the same branch.
+func firstOfSameWork(notes []Note, m Marker, mine int64) *Note {
+	for i := range notes {
+		n := &notes[i]
+		if n.Comment.DatabaseID == 0 || n.Comment.DatabaseID >= mine || n.Kind != m.Kind {
+			continue
+		}
+		switch m.Kind {
+		case MarkDispatch:
+			if n.Int("attempt") >= m.Int("attempt") {
+				return n
+			}
+		case MarkAskPR:
+			if n.Fields["branch"] == m.Fields["branch"] {
+				return n
+			}
+		}
+	}
+	return nil
+}
+
+// firstOpenIssue looks, just after this cycle created the issue mine
+// (labelled label, its body opening with a marker of kind), for an open one
+// a trusted login created before it: another cycle at the same time. When
+// there is one, it closes mine, without its labels, and returns the other;
+// otherwise it returns nil.
+func firstOpenIssue(ctx context.Context, cl *ghclient.Client, owner, repo, label, kind string, mine *github.Issue, trust Trust) (*github.Issue, error) {
+	list, _, err := cl.REST.Issues.ListByRepo(ctx, owner, repo, &github.IssueListByRepoOptions{
+		Labels: []string{label}, State: "open", Sort: "created", Direction: "asc",
+		ListOptions: github.ListOptions{PerPage: 10},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look for an issue labelled %s that another cycle opened at the same time: %w", label, err)
+	}
+	for _, is := range list {
+		if is.GetNumber() >= mine.GetNumber() || is.IsPullRequest() ||
+			!trust.Trusted(gql.Actor{Login: is.GetUser().GetLogin(), Type: is.GetUser().GetType()}) || !hasMarker(is.GetBody(), kind) {
+			continue
+		}
+		_, _, err := cl.REST.Issues.Edit(ctx, owner, repo, mine.GetNumber(), &github.IssueRequest{
+			State: github.String("closed"), StateReason: github.String("not_planned"), Labels: &[]string{}})
+		if err != nil {
+			return nil, fmt.Errorf("close #%d, which another cycle opened too (#%d): %w", mine.GetNumber(), is.GetNumber(), err)
+		}
+		return is, nil
+	}
+	return nil, nil
+}
