@@ -81,6 +81,12 @@ func Apply(ctx context.Context, c Clients, s *Snapshot, p *policy.Policy, plan P
 			a.moves[act.Issue] = true
 		}
 	}
+	a.seen = map[int]int64{}
+	for _, is := range append(issuesOf(s.Items), s.New...) {
+		for _, c := range is.Comments {
+			a.seen[is.Number] = max(a.seen[is.Number], c.DatabaseID)
+		}
+	}
 	for _, it := range s.Items {
 		a.items[it.Number()] = it.ID
 	}
@@ -141,7 +147,10 @@ type applier struct {
 	stale map[int]string
 	// moves are the issues whose Status the plan sets in the move phase.
 	moves map[int]bool
-	now   func() time.Time
+	// seen is, per issue, the databaseId of the newest comment the
+	// snapshot holds: a comment newer than that came after the plan.
+	seen map[int]int64
+	now  func() time.Time
 }
 
 // runBatches sends ds's mutations, gql.MaxBatch to a request, as queue
@@ -233,12 +242,19 @@ func (a *applier) setFields(ctx context.Context, ds []*Done) error {
 	}, nil)
 }
 
-// comments posts the loop's comments as the Actions bot when it can.
+// comments posts the loop's comments as the Actions bot when it can, then
+// takes back any another cycle running at the same time posted first (see
+// withdrawDuplicates).
 func (a *applier) comments(ctx context.Context, ds []*Done) error {
-	return a.runBatches(ctx, a.c.bot(), ds, func(b *gql.Batch, d *Done) error {
+	posted := map[*Done]int64{}
+	err := a.runBatches(ctx, a.c.bot(), ds, func(b *gql.Batch, d *Done) error {
 		b.AddComment(d.IssueID, d.Body)
 		return nil
-	}, func(d *Done, r gql.BatchResult) { d.URL = r.Value })
+	}, func(d *Done, r gql.BatchResult) { d.URL, posted[d] = r.Value, r.DatabaseID })
+	if err != nil {
+		return err
+	}
+	return a.withdrawDuplicates(ctx, a.c.bot(), ds, posted)
 }
 
 // dispatches posts dispatch comments with the dispatcher's token. It looks
@@ -279,7 +295,7 @@ func (a *applier) dispatches(ctx context.Context, ds []*Done) error {
 	if err != nil {
 		return err
 	}
-	return a.withdrawDuplicates(ctx, send, posted)
+	return a.withdrawDuplicates(ctx, a.c.Dispatch, send, posted)
 }
 
 // dispatchedAlready returns the trusted dispatch note of this attempt or a
@@ -338,6 +354,17 @@ func (a *applier) setOption(ctx context.Context, issue int, field, option string
 		return err
 	}
 	return gql.SetOption(ctx, a.c.Dispatch, a.s.Board.ID, item, fieldID, optionID)
+}
+
+// issuesOf returns the details of the items observe read them for.
+func issuesOf(items []*Item) []*gql.Issue {
+	var out []*gql.Issue
+	for _, it := range items {
+		if it.Issue != nil {
+			out = append(out, it.Issue)
+		}
+	}
+	return out
 }
 
 func splitRepo(full string) (string, string) {

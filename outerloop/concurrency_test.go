@@ -147,8 +147,8 @@ func checkOnce(t *testing.T, h *harness) {
 // at once in every step, as when the workflow's concurrency group failed or a
 // person ran one by hand, with latency on one kind of request in each
 // subtest to widen the races: nothing may be dispatched twice, no card may
-// skip a state, no LEARNINGS.md entry may be written twice, and there is one
-// status issue.
+// skip a state, no LEARNINGS.md entry may be written twice, there is one
+// status issue, and no comment of the loop stands twice.
 func TestTwoCyclesAtOnce(t *testing.T) {
 	slow := func(route string, d time.Duration) []ghsim.Fault {
 		return []ghsim.Fault{{Name: "slow", Route: route, Latency: d, Times: -1}}
@@ -199,6 +199,9 @@ func TestTwoCyclesAtOnce(t *testing.T) {
 			}
 			checkOnce(t, s.h)
 			checkTransitions(t, s.h)
+			if tw := twice(s.h); tw != "" {
+				t.Errorf("comments of the loop posted twice: %s", tw)
+			}
 			t.Logf("%d cycles; %s", scenarioSteps*concurrentCycles, races)
 			st := snapshotState(s.h)
 			var ends []string
@@ -242,7 +245,7 @@ func (r *raceCount) count(res *outerloop.Result) {
 }
 
 func (r raceCount) String() string {
-	return fmt.Sprintf("%d dispatches skipped before posting, %d deleted after posting, %d new issues found on the board already, %d status issues closed as duplicates",
+	return fmt.Sprintf("%d dispatches skipped before posting, %d dispatches and comments deleted after posting, %d new issues found on the board already, %d status issues closed as duplicates",
 		r.skipped, r.withdrawn, r.stale, r.closed)
 }
 
@@ -357,5 +360,78 @@ func TestAStatusIssueCreatedSecondIsClosed(t *testing.T) {
 	}
 	if len(h.repo.Pinned) != 0 {
 		t.Errorf("pinned %v: the other cycle pins its own", pinned(h))
+	}
+}
+
+// twice says which of the loop's comments by the Actions bot (triage,
+// requeue, summon, done, and the status issue's announcements) stand twice
+// on an issue, "" when none: the later of two cycles takes its copy back.
+func twice(h *harness) string {
+	h.world.Lock()
+	defer h.world.Unlock()
+	n := map[string]int{}
+	for _, is := range h.repo.Issues {
+		seen := map[string]bool{}
+		for _, c := range is.Comments {
+			if c.Author.Login != ghsim.ActionsBot {
+				continue
+			}
+			for _, m := range outerloop.ParseMarkers(c.Body) {
+				if k := m.String(); seen[k] {
+					n[m.Kind]++
+				} else {
+					seen[k] = true
+				}
+			}
+		}
+	}
+	if len(n) == 0 {
+		return ""
+	}
+	var out []string
+	for k, v := range n {
+		out = append(out, fmt.Sprintf("%d %s", v, k))
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+// TestACommentPostedSecondIsWithdrawn: another cycle posts the same triage
+// comment after this one read the issue and before it posted; this one
+// deletes its own and records it as skipped.
+func TestACommentPostedSecondIsWithdrawn(t *testing.T) {
+	h := newHarness(t, nil)
+	is := h.file("feature", "Add a --build-info flag", map[string]string{
+		"kind": "feature", "area": "interface", "problem": "No way to tell the build.",
+		"acceptance": "- [ ] `demo --version` prints it", "size_hint": "S",
+	})
+	marker := fmt.Sprintf("<!-- nanobots:triage issue=%d outcome=ready rev=1 -->", is.Number)
+	rv := &rival{
+		match: func(r *http.Request, body string) bool {
+			return strings.HasSuffix(r.URL.Path, "/graphql") && strings.Contains(body, "nanobots:triage")
+		},
+		first: func() {
+			h.world.AddComment(is, h.world.User(ghsim.ActionsBot), marker+"\n## Work spec\n\nthe other cycle's")
+		},
+	}
+	res, err := outerloop.Run(t.Context(), outerloop.Options{Dir: h.dir, Settings: h.settings(), Now: h.clock.Now,
+		ClientOptions: []ghclient.Option{ghclient.WithBase(rv)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skipped []string
+	for _, d := range res.Done {
+		if d.Skipped != "" {
+			skipped = append(skipped, d.Action.String()+": "+d.Skipped)
+		}
+	}
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "comment") || !strings.Contains(skipped[0], "was deleted") {
+		t.Errorf("skipped: %q, want the triage comment, deleted", skipped)
+	}
+	if got := comments(is, ghsim.ActionsBot); len(got) != 1 || !strings.Contains(got[0].Body, "the other cycle's") {
+		t.Errorf("%d triage comments stand, want only the other cycle's", len(got))
+	}
+	if got := h.card(is)["Status"]; got != "Ready" {
+		t.Errorf("the card is %s, want Ready", got)
 	}
 }

@@ -197,8 +197,12 @@ func writeHeartbeat(ctx context.Context, c Clients, s *Snapshot, cfg policy.Conf
 		if comment == "" {
 			return nil
 		}
-		if _, err := gql.AddComment(ctx, bot, id, comment); err != nil {
+		posted, err := gql.AddComment(ctx, bot, id, comment)
+		if err != nil {
 			return fmt.Errorf("comment on status issue #%d: %w", hb.Issue, err)
+		}
+		if twin, err := twinAnnouncement(ctx, c, s, Trust{Dispatcher: cfg.Dispatcher}, id, posted); err != nil || twin {
+			return err
 		}
 		return nil
 	}

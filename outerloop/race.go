@@ -14,20 +14,25 @@ import (
 // Two cycles may run at once: the workflow's concurrency group failed, or a
 // person ran one by hand. Most of what a cycle writes is the same whoever
 // writes it (a card's Status, a label, the LEARNINGS.md append, which the
-// contents API's blob SHA makes a compare-and-swap), but two writes must
+// contents API's blob SHA makes a compare-and-swap), but some writes must
 // happen once: a dispatch starts the agent, the status issue is one pinned
-// issue, and one distill issue is open at a time. For these a cycle looks again after writing, and when
-// another cycle wrote the same thing first (a smaller id: GitHub numbers
-// comments and issues in the order they were made), it takes its own back.
-// Both cycles may look before either posts; each sees every comment made
-// before its own, so all but the first are taken back.
+// issue, one distill issue is open at a time, and a comment said twice
+// (a summon mentions the maintainers) is noise. For these a cycle looks
+// again after writing, and when another cycle wrote the same thing first (a
+// smaller id: GitHub numbers comments and issues in the order they were
+// made), it takes its own back. Both cycles may look before either posts;
+// each sees every comment made before its own, so all but the first are
+// taken back.
 
-// withdrawDuplicates reads the issues of the dispatches (and requests for a
-// missing pull request) just posted, in one request, and deletes each one
-// another cycle posted first for the same attempt (or branch), recording it
-// as skipped. The inner workflow waits a few seconds and starts the agent
-// only if its triggering comment still exists.
-func (a *applier) withdrawDuplicates(ctx context.Context, sent []*Done, posted map[*Done]int64) error {
+// withdrawDuplicates reads the issues of the comments just posted, in one
+// request, and deletes each one another cycle posted first, recording it as
+// skipped: for a dispatch (or a request for a missing pull request), another
+// trusted one for the same attempt (or branch); for any other comment of the
+// loop, a trusted comment with the same marker that the cycle had not seen
+// when it planned (newer than the newest it read). The inner workflow waits
+// a few seconds and starts the agent only if its triggering comment still
+// exists. cl posted the comments and deletes them.
+func (a *applier) withdrawDuplicates(ctx context.Context, cl *ghclient.Client, sent []*Done, posted map[*Done]int64) error {
 	var ids []string
 	for _, d := range sent {
 		if posted[d] != 0 && !slices.Contains(ids, d.IssueID) {
@@ -39,7 +44,7 @@ func (a *applier) withdrawDuplicates(ctx context.Context, sent []*Done, posted m
 	}
 	fresh, _, _, err := gql.ReadIssues(ctx, a.c.Dispatch, ids)
 	if err != nil {
-		return fmt.Errorf("look for a dispatch another cycle made at the same time: %w", err)
+		return fmt.Errorf("look for comments another cycle made at the same time: %w", err)
 	}
 	byID := map[string]*gql.Issue{}
 	for i := range fresh {
@@ -52,15 +57,33 @@ func (a *applier) withdrawDuplicates(ctx context.Context, sent []*Done, posted m
 		if mine == 0 {
 			continue
 		}
-		first := firstOfSameWork(trust.Notes(byID[d.IssueID]), workMarker(d.Body), mine)
+		notes := trust.Notes(byID[d.IssueID])
+		var first *Note
+		if m := workMarker(d.Body); m.Kind != "" {
+			first = firstOfSameWork(notes, m, mine)
+		} else if ms := ParseMarkers(d.Body); len(ms) > 0 {
+			first = firstUnseen(notes, ms[0], a.seen[d.Issue], mine)
+		}
 		if first == nil {
 			continue
 		}
-		if _, err := a.c.Dispatch.REST.Issues.DeleteComment(ctx, owner, repo, mine); err != nil && !isNotFound(err) {
-			return fmt.Errorf("#%d: another cycle dispatched the same work at the same time, and deleting this cycle's copy failed: %w (delete %s by hand)", d.Issue, err, d.URL)
+		if _, err := cl.REST.Issues.DeleteComment(ctx, owner, repo, mine); err != nil && !isNotFound(err) {
+			return fmt.Errorf("#%d: another cycle posted the same comment at the same time, and deleting this cycle's copy failed: %w (delete %s by hand)", d.Issue, err, d.URL)
 		}
 		d.Skipped = fmt.Sprintf("another cycle running at the same time posted it first (%s); this cycle's copy was deleted", first.Comment.URL)
 		d.URL = ""
+	}
+	return nil
+}
+
+// firstUnseen returns the trusted note with the marker m in a comment newer
+// than seen (the newest the cycle read when it planned) and older than mine.
+func firstUnseen(notes []Note, m Marker, seen, mine int64) *Note {
+	for i := range notes {
+		n := &notes[i]
+		if id := n.Comment.DatabaseID; id > seen && id < mine && n.Marker.String() == m.String() {
+			return n
+		}
 	}
 	return nil
 }
@@ -125,4 +148,44 @@ func firstOpenIssue(ctx context.Context, cl *ghclient.Client, owner, repo, label
 		return is, nil
 	}
 	return nil, nil
+}
+
+// twinAnnouncement reads the status issue again just after this cycle
+// posted the comment mine, which announces items newly needing a person:
+// when another cycle running at the same time announced the same items
+// first, in a comment this one had not seen, it deletes its own and returns
+// true. The maintainers were mentioned twice, but the issue says it once.
+func twinAnnouncement(ctx context.Context, c Clients, s *Snapshot, trust Trust, issueID string, mine gql.Comment) (bool, error) {
+	fresh, _, _, err := gql.ReadIssues(ctx, c.Dispatch, []string{issueID})
+	if err != nil || len(fresh) == 0 {
+		return false, err
+	}
+	var seen int64
+	if s.StatusIssue != nil {
+		for _, cm := range s.StatusIssue.Comments {
+			seen = max(seen, cm.DatabaseID)
+		}
+	}
+	want := neededIn(mine.Body)
+	for _, cm := range fresh[0].Comments {
+		if cm.DatabaseID > seen && cm.DatabaseID < mine.DatabaseID && trust.Trusted(cm.Author) && slices.Equal(neededIn(cm.Body), want) {
+			owner, repo := splitRepo(s.Repo)
+			if _, err := c.bot().REST.Issues.DeleteComment(ctx, owner, repo, mine.DatabaseID); err != nil && !isNotFound(err) {
+				return false, fmt.Errorf("another cycle announced the same items at the same time, and deleting this cycle's comment failed: %w", err)
+			}
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// neededIn lists the items a status issue comment announces.
+func neededIn(body string) []string {
+	var out []string
+	for _, m := range ParseMarkers(body) {
+		if m.Kind == MarkNeeded {
+			out = append(out, m.Fields["issue"])
+		}
+	}
+	return out
 }
