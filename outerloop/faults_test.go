@@ -270,6 +270,7 @@ func TestTheReserve(t *testing.T) {
 	if len(res.Plan.Actions) == 0 {
 		t.Errorf("the held cycle planned nothing; want the plan it would carry out")
 	}
+	t.Logf("held: %s", res.Held)
 
 	res, err = outerloop.Run(t.Context(), outerloop.Options{Dir: h.dir, Settings: set, Now: h.clock.Now, Reserve: 100})
 	if err != nil {
