@@ -154,14 +154,15 @@ func (s *scenario) faultyStep(t *testing.T, i int, timeout time.Duration) error 
 	if !errors.Is(err, context.DeadlineExceeded) && err != nil && !strings.Contains(err.Error(), "context deadline exceeded") {
 		t.Logf("step %d: %v", i, err)
 	}
-	// The simulator logs a request once it is carried out.
-	for n := len(s.h.srv.Log.Entries()); ; {
+	// The simulator logs a request once it is carried out: wait until
+	// nothing more comes in for a while.
+	for n, quiet := len(s.h.srv.Log.Entries()), 0; quiet < 10; {
 		time.Sleep(20 * time.Millisecond)
-		m := len(s.h.srv.Log.Entries())
-		if m == n {
-			break
+		if m := len(s.h.srv.Log.Entries()); m != n {
+			n, quiet = m, 0
+		} else {
+			quiet++
 		}
-		n = m
 	}
 	if _, werr := s.agent.Work(); werr != nil {
 		t.Fatal(werr)
