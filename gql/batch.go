@@ -105,7 +105,7 @@ type BatchResult struct {
 // Run sends the batch. results[i] is mutation i's outcome. err is the
 // request's error: when it is a *GraphQLError, the mutations whose results
 // are OK were carried out all the same.
-func (b *Batch) Run(ctx context.Context, m mutator) (results []BatchResult, err error) {
+func (b *Batch) Run(ctx context.Context, m Mutator) (results []BatchResult, err error) {
 	if len(b.fields) == 0 {
 		return nil, nil
 	}

@@ -11,10 +11,6 @@ import (
 // repeat: adding an item already on the board returns it, and setting a
 // field to its value changes nothing.
 
-type mutator interface {
-	Mutate(ctx context.Context, m any, input githubv4.Input, vars map[string]any) error
-}
-
 type addItemMutation struct {
 	AddProjectV2ItemByID struct {
 		Item struct {
@@ -47,7 +43,7 @@ var _ = register(addItemMutation{}, setFieldMutation{}, addCommentMutation{})
 
 // AddItem puts an issue or pull request (by node id) on a board and returns
 // the item's id; when it is already there, GitHub returns the existing item.
-func AddItem(ctx context.Context, m mutator, projectID, contentID string) (string, error) {
+func AddItem(ctx context.Context, m Mutator, projectID, contentID string) (string, error) {
 	var mu addItemMutation
 	err := m.Mutate(ctx, &mu, githubv4.AddProjectV2ItemByIdInput{
 		ProjectID: githubv4.ID(projectID), ContentID: githubv4.ID(contentID),
@@ -59,7 +55,7 @@ func AddItem(ctx context.Context, m mutator, projectID, contentID string) (strin
 }
 
 // SetOption sets a single-select field of a board item to an option.
-func SetOption(ctx context.Context, m mutator, projectID, itemID, fieldID, optionID string) error {
+func SetOption(ctx context.Context, m Mutator, projectID, itemID, fieldID, optionID string) error {
 	opt := githubv4.String(optionID)
 	var mu setFieldMutation
 	err := m.Mutate(ctx, &mu, githubv4.UpdateProjectV2ItemFieldValueInput{
@@ -73,7 +69,7 @@ func SetOption(ctx context.Context, m mutator, projectID, itemID, fieldID, optio
 }
 
 // AddComment comments on an issue or pull request (by node id).
-func AddComment(ctx context.Context, m mutator, subjectID, body string) (Comment, error) {
+func AddComment(ctx context.Context, m Mutator, subjectID, body string) (Comment, error) {
 	var mu addCommentMutation
 	err := m.Mutate(ctx, &mu, githubv4.AddCommentInput{SubjectID: githubv4.ID(subjectID), Body: githubv4.String(body)}, nil)
 	if err != nil {

@@ -301,14 +301,6 @@ type setupUpdateFieldMutation struct {
 	} `graphql:"updateProjectV2Field(input: $input)"`
 }
 
-type setupItemValueMutation struct {
-	UpdateProjectV2ItemFieldValue struct {
-		ProjectV2Item struct {
-			ID string `graphql:"id"`
-		} `graphql:"projectV2Item"`
-	} `graphql:"updateProjectV2ItemFieldValue(input: $input)"`
-}
-
 type setupLinkMutation struct {
 	LinkProjectV2ToRepository struct {
 		Repository struct {
@@ -326,7 +318,7 @@ type setupPinMutation struct {
 	} `graphql:"pinIssue(input: $input)"`
 }
 
-var _ = register(setupCreateFieldMutation{}, setupUpdateFieldMutation{}, setupItemValueMutation{},
+var _ = register(setupCreateFieldMutation{}, setupUpdateFieldMutation{},
 	setupLinkMutation{}, setupPinMutation{})
 
 func optionInputs(opts []SetupOption) *[]githubv4.ProjectV2SingleSelectFieldOptionInput {
@@ -372,21 +364,6 @@ func ReplaceOptions(ctx context.Context, m Mutator, fieldID string, opts []Setup
 		return nil, fmt.Errorf("update the options of field %s: %w", fieldID, err)
 	}
 	return mu.UpdateProjectV2Field.ProjectV2Field.decode(), nil
-}
-
-// SetOptionValue sets an item's single-select value.
-func SetOptionValue(ctx context.Context, m Mutator, projectID, itemID, fieldID, optionID string) error {
-	var mu setupItemValueMutation
-	in := githubv4.UpdateProjectV2ItemFieldValueInput{
-		ProjectID: githubv4.ID(projectID),
-		ItemID:    githubv4.ID(itemID),
-		FieldID:   githubv4.ID(fieldID),
-		Value:     githubv4.ProjectV2FieldValue{SingleSelectOptionID: githubv4.NewString(githubv4.String(optionID))},
-	}
-	if err := m.Mutate(ctx, &mu, in, nil); err != nil {
-		return fmt.Errorf("set item %s: %w", itemID, err)
-	}
-	return nil
 }
 
 // LinkRepository links a repository to a board, so the board shows in the

@@ -258,7 +258,7 @@ func (p *planner) addOptions(f gql.SetupField, spec fieldSpec, missing []string)
 				if now == nil || now.ID == old.ID {
 					continue
 				}
-				if err := gql.SetOptionValue(ctx, p.c, p.board.ID, it.ID, nf.ID, now.ID); err != nil {
+				if err := gql.SetOption(ctx, p.c, p.board.ID, it.ID, nf.ID, now.ID); err != nil {
 					return err
 				}
 			}
