@@ -443,10 +443,10 @@ func IsDistill(is *gql.Issue, trust Trust) bool {
 // The planner adds it just before the item's first "finished" write (the
 // done comment and the move to Done): a cycle that stops between them plans
 // it again, and the entry's marker makes the second append a no-op.
-func LearnAction(it *Item, pr gql.PullRequest, p *policy.Policy, trust Trust, now time.Time) (a Action, ok bool) {
+func LearnAction(it *Item, pr gql.PullRequest, p *policy.Policy, trust Trust, now time.Time) Action {
 	if IsDistill(it.Issue, trust) {
 		return Action{Kind: Distill, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Value: p.Config.Learnings.Branch,
-			Why: "a distill issue reached Done: the next may open"}, true
+			Why: "a distill issue reached Done: the next may open"}
 	}
 	e := NewEntry(it, pr, p.Rubric, trust, now)
 	why := "reached Done"
@@ -454,14 +454,12 @@ func LearnAction(it *Item, pr gql.PullRequest, p *policy.Policy, trust Trust, no
 		why = fmt.Sprintf("reached Done: #%d merged", pr.Number)
 	}
 	return Action{Kind: Learn, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
-		Value: p.Config.Learnings.Branch, Body: e.Markdown(), Why: why}, true
+		Value: p.Config.Learnings.Branch, Body: e.Markdown(), Why: why}
 }
 
 // learn adds the LearnAction of an item the plan moves to Done.
 func (pl *planner) learn(it *Item, pr gql.PullRequest) {
-	if a, ok := LearnAction(it, pr, pl.p, pl.trust, pl.now); ok {
-		pl.add(a)
-	}
+	pl.add(LearnAction(it, pr, pl.p, pl.trust, pl.now))
 }
 
 // DistillSpec is what the dispatch brief of a distill issue (see

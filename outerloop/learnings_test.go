@@ -221,9 +221,9 @@ func TestNewEntry(t *testing.T) {
 		t.Errorf("entry (-want +got):\n%s", diff)
 	}
 
-	a, ok := outerloop.LearnAction(it, pr, p, trust, done)
-	if !ok || a.Kind != outerloop.Learn || a.Issue != 12 || a.Value != p.Config.Learnings.Branch || a.Body != want.Markdown() {
-		t.Errorf("LearnAction = %+v, %v; want the entry on %s", a, ok, p.Config.Learnings.Branch)
+	a := outerloop.LearnAction(it, pr, p, trust, done)
+	if a.Kind != outerloop.Learn || a.Issue != 12 || a.Value != p.Config.Learnings.Branch || a.Body != want.Markdown() {
+		t.Errorf("LearnAction = %+v; want the entry on %s", a, p.Config.Learnings.Branch)
 	}
 	if s := a.String(); s != "#12: append its entry to LEARNINGS.md on nanobots/learnings" {
 		t.Errorf("String() = %q", s)
@@ -232,7 +232,7 @@ func TestNewEntry(t *testing.T) {
 	// A distill issue gets no entry: the next distill issue may open.
 	distill := *is
 	distill.Author, distill.Labels, distill.Body = actionsBot, []string{policy.LabelDistill}, "<!-- nanobots:distill entries=10 new=10 -->\nbrief"
-	if a, ok := outerloop.LearnAction(&outerloop.Item{Item: it.Item, Issue: &distill}, pr, p, trust, done); !ok || a.Kind != outerloop.Distill || a.Body != "" {
+	if a := outerloop.LearnAction(&outerloop.Item{Item: it.Item, Issue: &distill}, pr, p, trust, done); a.Kind != outerloop.Distill || a.Body != "" {
 		t.Errorf("a distill issue's action is %+v, want %s and no entry", a, outerloop.Distill)
 	}
 }

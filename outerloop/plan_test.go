@@ -529,8 +529,6 @@ func TestPlan(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := defaultPolicy(t)
 			if tc.edit != nil {
-				cfg := p.Config
-				p.Config = cfg
 				tc.edit(p)
 			}
 			plan := MakePlan(tc.snap, p, now)
