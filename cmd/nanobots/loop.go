@@ -32,9 +32,12 @@ board and the repository, plans, and carries the plan out.
            every item the plan may act on
   plan     intake of new inbox issues; triage by the rubric (Priority, Size,
            Ready / Backlog / Blocked, a triage comment); dispatch of Ready
-           items while fewer than wip_limit are in progress
-  apply    each action is safe to repeat; the first failure stops the cycle
-           and the next one converges
+           items while fewer than wip_limit are in progress; following
+           dispatched work through In Review and Verify to Done (CI on the
+           merge commit, a LEARNINGS.md entry), or back to Ready, or to
+           Blocked with a person summoned
+  apply    in phases, mutations batched; each action is safe to repeat; a
+           failure stops the cycle and the next one converges
   report   the pinned status issue (created and pinned when missing): its
            body is rewritten when what it reports changes, and otherwise
            every heartbeat_interval; it gets a comment only when an item
@@ -42,7 +45,8 @@ board and the repository, plans, and carries the plan out.
 
 A cycle with nothing to do writes nothing. A broken policy file, a token that
 is not the dispatcher's, or a board without the options the loop needs stops
-the cycle before its first write.
+the cycle before its first write; below 500 GraphQL points left this hour it
+plans but writes nothing.
 
 Environment:
   NANOBOTS_DISPATCH_TOKEN  the dispatcher's classic PAT (repo, project): reads
