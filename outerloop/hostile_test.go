@@ -231,7 +231,7 @@ func TestBrokenPolicyWritesNothing(t *testing.T) {
 		{"config.json: a wrong type", ".nanobots/config.json",
 			func(s string) string { return strings.Replace(s, `"wip_limit": 2`, `"wip_limit": "two"`, 1) }, `^\.nanobots/config\.json:\d+:\d+: wip_limit`},
 		{"config.json: not JSON at all", ".nanobots/config.json",
-			func(string) string { return "\x00\xff not json" }, `^\.nanobots/config\.json:1:\d+: `},
+			func(string) string { return "\x00\xff not json" }, `^\.nanobots/config\.json:1:1: `},
 		{"TRIAGE.md: a renamed column", ".nanobots/TRIAGE.md",
 			func(s string) string {
 				return strings.Replace(s, "| area | priority | size | hard gate |", "| area | prio | size | hard gate |", 1)

@@ -231,9 +231,21 @@ func positioned(path string, data []byte, err error) error {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := lineCol(data, se.Offset)
+		// A Decoder's offsets count from its buffer, not the file; a whole
+		// Unmarshal reports the offset in the file, just past the byte
+		// that broke it.
+		off := se.Offset
+		var v any
+		var whole *json.SyntaxError
+		if errors.As(json.Unmarshal(data, &v), &whole) {
+			se, off = whole, max(whole.Offset-1, 0)
+			if whole.Offset >= int64(len(data)) {
+				off = whole.Offset // the end of the file
+			}
+		}
+		line, col := lineCol(data, off)
 		msg := strings.TrimPrefix(se.Error(), "json: ")
-		if se.Offset >= int64(len(data)) {
+		if off >= int64(len(data)) {
 			msg = "unexpected end of file"
 		}
 		return fmt.Errorf("%s:%d:%d: %s, fix the JSON syntax (a missing comma, quote or brace?)", path, line, col, msg)

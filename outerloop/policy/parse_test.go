@@ -67,6 +67,13 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`config.json:5:3: invalid character '"' after object key:value pair, fix the JSON syntax`},
 		},
 		{
+			// Inside a value: a Decoder counts offsets from its buffer,
+			// which put this at column 2 of the wrong line.
+			name: "syntax inside a value",
+			src:  strings.Replace(valid, `"repo": "acme/widgets",`, `"repo": acme,`, 1),
+			want: []string{`config.json:4:11: invalid character 'a' looking for beginning of value`},
+		},
+		{
 			name: "not an object",
 			src:  "[]",
 			want: []string{`config.json:1:1: the file is an array, want an object`},
