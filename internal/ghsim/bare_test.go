@@ -90,7 +90,7 @@ func TestUpdateFieldRenewsOptions(t *testing.T) {
 	if v := it.OptionName("Size"); v != "" {
 		t.Errorf("the item's Size is still %q", v)
 	}
-	if err := gql.SetOptionValue(ctx, c, before.ID, it.NodeID, after.ID, after.Option("M").ID); err != nil {
+	if err := gql.SetOption(ctx, c, before.ID, it.NodeID, after.ID, after.Option("M").ID); err != nil {
 		t.Fatal(err)
 	}
 	if v := it.OptionName("Size"); v != "M" {
