@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // TestAnnouncedAcrossACrash: an item newly needing a person is announced in

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Options are the inputs of one cycle.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/nanobots/nanobots/internal/ghsim"
 	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // TestWholeLoopWithTheScriptedAgent runs cycles against the simulator with

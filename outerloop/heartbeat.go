@@ -11,7 +11,7 @@ import (
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Heartbeat is what the report step did to the status issue, or in a dry

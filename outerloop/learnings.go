@@ -15,7 +15,7 @@ import (
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Learning is the loop's memory. When an item reaches Done, the planner asks

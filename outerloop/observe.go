@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // AgentBranchPrefix is where claude-code-action pushes work for issue N:

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Plan is what one cycle will do, and what it saw that needs no action.

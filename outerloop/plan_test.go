@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 )
 

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Snapshot is what one cycle saw of GitHub. The planner reads nothing else.

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Status is what the loop reports about itself: the body of the pinned

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Triage outcomes, as the triage marker records them.

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // ciGrace is how long after a merge the loop waits for CI to report on the

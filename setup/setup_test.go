@@ -13,8 +13,8 @@ import (
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/outerloop/policy"
-	"github.com/nanobots/nanobots/outerloop/setup"
+	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots/nanobots/setup"
 	"github.com/nanobots/nanobots/scaffold"
 )
 

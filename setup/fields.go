@@ -2,7 +2,7 @@ package setup
 
 import (
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // fieldSpec is a single-select field the loop needs, with the options it

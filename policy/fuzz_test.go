@@ -11,7 +11,7 @@ import (
 // the f.Add calls below and testdata/fuzz/<target>/, which holds the files
 // `nanobots init` writes and every input a fuzzing run once failed on.
 //
-//	go test ./outerloop/policy -run '^$' -fuzz '^FuzzParseForm$' -fuzztime 60s
+//	go test ./policy -run '^$' -fuzz '^FuzzParseForm$' -fuzztime 60s
 
 // checkPositions fails unless every line of err is "path:line:col: message"
 // with line and col a place in src (col may be one past a line's end).
