@@ -8,19 +8,17 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/ledger"
+	"github.com/nanobots/nanobots/outerloop/plan"
 	"github.com/nanobots/nanobots/policy"
 )
-
-// AgentBranchPrefix is where claude-code-action pushes work for issue N:
-// claude/issue-N-<timestamp>.
-const AgentBranchPrefix = "claude/issue-"
 
 // Observe reads one snapshot of GitHub for the policy's board and
 // repository: the board pages (100 items a page, the small reads folded into
 // the first), then, in one more request per 50 issues, the details of every
 // item the plan may act on and of new inbox issues, and, only when a form
 // names blockers that are not on the board, one request for their states.
-func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time) (*Snapshot, error) {
+func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time) (*plan.Snapshot, error) {
 	cfg := p.Config
 	cy, err := gql.ReadCycle(ctx, q, gql.CycleQuery{
 		OwnerType:   gql.OwnerType(cfg.Project.OwnerType),
@@ -29,12 +27,12 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		Repo:        cfg.Repo,
 		InboxLabel:  cfg.Labels.Inbox,
 		StatusLabel: policy.LabelStatus,
-		RefPrefix:   AgentBranchPrefix,
+		RefPrefix:   plan.AgentBranchPrefix,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{
+	s := &plan.Snapshot{
 		Repo:      cfg.Repo,
 		Viewer:    cy.Viewer,
 		Board:     cy.Board,
@@ -54,9 +52,9 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		}
 		onBoard[c.ID] = true
 		s.States[c.Number] = c.State
-		item := &Item{Item: it}
+		item := &plan.Item{Item: it}
 		s.Items = append(s.Items, item)
-		if needsDetails(it, cfg.Labels.SummonHuman, now) {
+		if plan.NeedsDetails(it, cfg.Labels.SummonHuman, now) {
 			ids = append(ids, c.ID)
 		}
 	}
@@ -108,10 +106,10 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		}
 	}
 
-	trust := Trust{Dispatcher: cfg.Dispatcher}
+	trust := ledger.Trust{Dispatcher: cfg.Dispatcher}
 	for i := range cy.StatusIssues {
 		is := &cy.StatusIssues[i]
-		if !trust.Trusted(is.Author) || !hasMarker(is.Body, MarkStatus) {
+		if !trust.Trusted(is.Author) || !ledger.HasMarker(is.Body, ledger.MarkStatus) {
 			continue
 		}
 		// Prefer an open one; among those, the oldest (they come oldest first).
@@ -123,13 +121,4 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		return nil, fmt.Errorf("GitHub did not say whose the token is")
 	}
 	return s, nil
-}
-
-func hasMarker(text, kind string) bool {
-	for _, m := range ParseMarkers(text) {
-		if m.Kind == kind {
-			return true
-		}
-	}
-	return false
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
 	"github.com/nanobots/nanobots/policy"
-	"github.com/nanobots/nanobots/setup"
 	"github.com/nanobots/nanobots/scaffold"
+	"github.com/nanobots/nanobots/setup"
 )
 
 const version = "v0.0.0-test"

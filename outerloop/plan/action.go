@@ -1,8 +1,9 @@
-package outerloop
+package plan
 
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Kind is what an Action does.
@@ -99,4 +100,18 @@ func firstLine(body string) string {
 		return line
 	}
 	return ""
+}
+
+// Done is an action carried out, or the one that failed.
+type Done struct {
+	Action
+	// Step is the action's place in the plan.
+	Step int       `json:"step"`
+	At   time.Time `json:"at"`
+	// URL is the comment's address, for comments and dispatches.
+	URL string `json:"url,omitempty"`
+	// Skipped says why an action was not needed after all (a dispatch
+	// another cycle made first).
+	Skipped string `json:"skipped,omitempty"`
+	Err     string `json:"error,omitempty"`
 }

@@ -1,8 +1,4 @@
-// Package outerloop is one cycle of the nanobots outer loop: observe reads a
-// snapshot of GitHub, plan turns it into actions (a pure function: all of
-// the board's state machine lives there), apply carries the actions out, each
-// one safe to repeat, and report says what happened.
-package outerloop
+package plan
 
 import (
 	"strings"
@@ -58,9 +54,9 @@ func (it *Item) Status() string { return it.Values[policy.FieldStatus] }
 func (it *Item) Number() int { return it.Content.Number }
 
 // HasLabel reports whether the item's issue carries the label.
-func (it *Item) HasLabel(name string) bool { return hasLabel(it.Content.Labels, name) }
+func (it *Item) HasLabel(name string) bool { return HasLabel(it.Content.Labels, name) }
 
-func hasLabel(labels []string, name string) bool {
+func HasLabel(labels []string, name string) bool {
 	for _, l := range labels {
 		if strings.EqualFold(l, name) {
 			return true
@@ -75,13 +71,13 @@ func hasLabel(labels []string, name string) bool {
 // written the LEARNINGS entry, so recent Done items are checked once more.
 const DoneLookback = 7 * 24 * time.Hour
 
-// needsDetails reports whether the plan may act on an item, so observe reads
+// NeedsDetails reports whether the plan may act on an item, so observe reads
 // its issue's details. Done items are history once DoneLookback has passed,
 // and an issue closed by hand is left where it is unless its work is being
 // followed (In Progress, In Review, Verify: merging the pull request closes
 // the issue).
-func needsDetails(it gql.Item, summon string, now time.Time) bool {
-	if hasLabel(it.Content.Labels, summon) && it.Values[policy.FieldStatus] != policy.StatusDone {
+func NeedsDetails(it gql.Item, summon string, now time.Time) bool {
+	if HasLabel(it.Content.Labels, summon) && it.Values[policy.FieldStatus] != policy.StatusDone {
 		return true // to say why a person is needed, in the loop's words
 	}
 	switch it.Values[policy.FieldStatus] {

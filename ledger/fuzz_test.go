@@ -1,10 +1,10 @@
-package outerloop_test
+package ledger_test
 
 import (
 	"maps"
 	"testing"
 
-	"github.com/nanobots/nanobots/outerloop"
+	"github.com/nanobots/nanobots/ledger"
 )
 
 // FuzzParseMarkers checks ParseMarkers on any text: it never panics,
@@ -12,7 +12,7 @@ import (
 // Marker.String, to text that parses back to that same marker alone. Its
 // seeds are the f.Add calls below and testdata/fuzz/FuzzParseMarkers/.
 //
-//	go test ./outerloop -run '^$' -fuzz '^FuzzParseMarkers$' -fuzztime 60s
+//	go test ./ledger -run '^$' -fuzz '^FuzzParseMarkers$' -fuzztime 60s
 func FuzzParseMarkers(f *testing.F) {
 	for _, s := range []string{
 		"",
@@ -38,7 +38,7 @@ func FuzzParseMarkers(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		ms := outerloop.ParseMarkers(text)
+		ms := ledger.ParseMarkers(text)
 		if len(ms) > 50 {
 			t.Fatalf("%d markers, want at most 50", len(ms))
 		}
@@ -46,7 +46,7 @@ func FuzzParseMarkers(f *testing.F) {
 			if m.Kind == "" {
 				t.Fatalf("a marker without a kind: %+v", m)
 			}
-			again := outerloop.ParseMarkers(m.String())
+			again := ledger.ParseMarkers(m.String())
 			if len(again) != 1 || again[0].Kind != m.Kind || !maps.Equal(again[0].Fields, m.Fields) {
 				t.Fatalf("marker %+v formats to %q, which parses to %+v", m, m.String(), again)
 			}

@@ -1,4 +1,10 @@
-package outerloop
+// Package ledger is the loop's memory on GitHub: the hidden markers it
+// leaves in comments and issue bodies (<!-- nanobots:dispatch … -->), whose
+// writing it trusts (the dispatcher's and the Actions bot's), and which issue
+// is the status issue. The loop, bootstrap and doctor all read it here, so
+// they can never disagree. It does no I/O and must never trust text by its
+// content alone: anyone can type a marker.
+package ledger
 
 import (
 	"fmt"
@@ -30,6 +36,11 @@ const (
 	MarkDone     = "done"     // the loop verified the work and finished the item
 	MarkStatus   = "status"   // the status issue's body
 	MarkNeeded   = "needed"   // a status issue comment told people an item needs them
+	// A LEARNINGS.md entry opens with its learned marker, so it is appended
+	// once; a distill issue's body opens with its distill marker, which
+	// records how many entries the file held when it was opened.
+	MarkLearned = "learned" // <!-- nanobots:learned issue=12 pr=15 -->
+	MarkDistill = "distill" // <!-- nanobots:distill entries=20 new=10 -->
 )
 
 // String formats m with its fields in name order, so the same marker is
@@ -143,4 +154,51 @@ func Count(notes []Note, kind string) int {
 		}
 	}
 	return n
+}
+
+// HasMarker reports whether text holds a marker of kind.
+func HasMarker(text, kind string) bool {
+	for _, m := range ParseMarkers(text) {
+		if m.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// StatusMarker is the status issue's marker as bootstrap first writes it;
+// the loop adds fields (hash, written) when it rewrites the body.
+var StatusMarker = Marker{Kind: MarkStatus}.String()
+
+// StatusIssue returns the status issue among candidates (the issues that
+// carry the status label, oldest first): the oldest open one whose body has
+// the status marker and whose author is trusted, else the oldest such closed
+// one; nil when there is none.
+func (t Trust) StatusIssue(candidates []gql.Issue) *gql.Issue {
+	var closed *gql.Issue
+	for i := range candidates {
+		is := &candidates[i]
+		if !t.Trusted(is.Author) || !HasMarker(is.Body, MarkStatus) {
+			continue
+		}
+		if is.State == "OPEN" {
+			return is
+		}
+		if closed == nil {
+			closed = is
+		}
+	}
+	return closed
+}
+
+// Strip removes the lines of text that are markers alone, and trims it.
+func Strip(text string) string {
+	var keep []string
+	for _, l := range strings.Split(text, "\n") {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "<!--") && markerRE.MatchString(t) {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.TrimSpace(strings.Join(keep, "\n"))
 }

@@ -1,4 +1,4 @@
-package outerloop
+package plan
 
 import (
 	"fmt"
@@ -63,7 +63,7 @@ func TestStatusMatchesTheBoard(t *testing.T) {
 	if st.WIP != 2 || st.WIPLimit != 2 || st.InFlight != 2 {
 		t.Errorf("WIP %d of %d, in flight %d; want 2 of 2, 2", st.WIP, st.WIPLimit, st.InFlight)
 	}
-	if got := waitIssues(st.OnHuman); !slices.Equal(got, []int{1, 4}) {
+	if got := WaitIssues(st.OnHuman); !slices.Equal(got, []int{1, 4}) {
 		t.Errorf("on a person: %v, want [1 4]", got)
 	}
 	if st.Activity != ActivityWorking || st.Summary != "Working: 1 In Progress, 1 In Review; 2 items wait on people." {
@@ -228,20 +228,20 @@ func TestStatusUnchangedCycle(t *testing.T) {
 	if !second.Written.Equal(now) || second.Issue != 99 {
 		t.Errorf("read back written %s, issue %d; want %s, 99", second.Written, second.Issue, now)
 	}
-	if h := planHeartbeat(s, p.Config, second); h.rewrite || h.create || h.pin || len(h.newlyOnHuman) != 0 {
+	if h := PlanHeartbeat(s, p.Config, second); h.Rewrite || h.Create || h.Pin || len(h.NewlyOnHuman) != 0 {
 		t.Errorf("heartbeat %+v, want nothing to write", h)
 	}
 
 	// Heartbeat: 6h after the last rewrite, one rewrite; nothing else.
 	third := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: boardPlan(now.Add(6 * time.Hour))})
-	if h := planHeartbeat(s, p.Config, third); !h.rewrite || h.create || h.pin || len(h.newlyOnHuman) != 0 || !strings.HasPrefix(h.why, "heartbeat") {
+	if h := PlanHeartbeat(s, p.Config, third); !h.Rewrite || h.Create || h.Pin || len(h.NewlyOnHuman) != 0 || !strings.HasPrefix(h.Why, "heartbeat") {
 		t.Errorf("after heartbeat_interval: %+v, want a rewrite only", h)
 	}
 
 	// A change: a person moved #2 from Ready to Backlog.
 	s.Items[1].Values[policy.FieldStatus] = policy.StatusBacklog
 	fourth := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: boardPlan(later)})
-	if h := planHeartbeat(s, p.Config, fourth); fourth.Hash == first.Hash || !h.rewrite || h.why != "what it reports changed" {
+	if h := PlanHeartbeat(s, p.Config, fourth); fourth.Hash == first.Hash || !h.Rewrite || h.Why != "what it reports changed" {
 		t.Errorf("after a change: hash %s (was %s), %+v", fourth.Hash, first.Hash, h)
 	}
 }
@@ -257,11 +257,11 @@ func TestStatusNewlyOnHuman(t *testing.T) {
 	plan := boardPlan(now.Add(time.Hour))
 	plan.Waiting = append(plan.Waiting, Wait{Issue: 9, Title: "issue 9", Status: policy.StatusBlocked, OnHuman: true, Why: "the security area is a hard gate"})
 	st := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: plan})
-	h := planHeartbeat(s, p.Config, st)
-	if got := waitIssues(h.newlyOnHuman); !slices.Equal(got, []int{9}) {
+	h := PlanHeartbeat(s, p.Config, st)
+	if got := WaitIssues(h.NewlyOnHuman); !slices.Equal(got, []int{9}) {
 		t.Errorf("newly on a person: %v, want [9]", got)
 	}
-	c := humanComment(p.Config, h.newlyOnHuman)
+	c := humanComment(p.Config, h.NewlyOnHuman)
 	if !strings.HasPrefix(c, "@octo @ada: an item needs a person.\n\n- #9 issue 9 (Blocked): the security area is a hard gate\n") || strings.Count(c, "@") != 2 {
 		t.Errorf("comment:\n%s", c)
 	}
@@ -349,7 +349,7 @@ func TestStatusPinLimit(t *testing.T) {
 	if !slices.Contains(st.Problems, msg) {
 		t.Errorf("problems %q, want %q", st.Problems, msg)
 	}
-	if h := planHeartbeat(s, p.Config, st); !h.create || h.pin {
+	if h := PlanHeartbeat(s, p.Config, st); !h.Create || h.Pin {
 		t.Errorf("heartbeat %+v: want create, no pin", h)
 	}
 	s = written(snap(), "<!-- nanobots:status -->\n")
@@ -358,7 +358,7 @@ func TestStatusPinLimit(t *testing.T) {
 	if len(st.Problems) != 0 {
 		t.Errorf("problems %q with the status issue pinned", st.Problems)
 	}
-	if h := planHeartbeat(s, p.Config, st); h.create || h.pin || !h.rewrite || h.why != "the loop has not written it before" {
+	if h := PlanHeartbeat(s, p.Config, st); h.Create || h.Pin || !h.Rewrite || h.Why != "the loop has not written it before" {
 		t.Errorf("bootstrap's issue: %+v, want a first rewrite", h)
 	}
 }
@@ -389,7 +389,7 @@ func TestStatusManyWaiting(t *testing.T) {
 	if got := len(next.prev.onHuman); got != 400 {
 		t.Errorf("read back %d items on a person, want 400", got)
 	}
-	if h := planHeartbeat(s, p.Config, next); len(h.newlyOnHuman) != 0 {
-		t.Errorf("%d items announced again", len(h.newlyOnHuman))
+	if h := PlanHeartbeat(s, p.Config, next); len(h.NewlyOnHuman) != 0 {
+		t.Errorf("%d items announced again", len(h.NewlyOnHuman))
 	}
 }

@@ -1,4 +1,4 @@
-package outerloop
+package plan
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
 
@@ -14,6 +15,10 @@ import (
 // merge commit before it takes "no checks at all" to mean the repository
 // runs no CI.
 const ciGrace = 15 * time.Minute
+
+// AgentBranchPrefix is where claude-code-action pushes work for issue N:
+// claude/issue-N-<timestamp>.
+const AgentBranchPrefix = "claude/issue-"
 
 // closingPR picks the pull request that stands for an item's work: a merged
 // one first, then an open one, then the newest closed one.
@@ -44,12 +49,12 @@ func (pl *planner) agentBranch(n int) string {
 // attempts returns the dispatch notes since the last time a human was
 // summoned (a maintainer who hands an item back gives it a fresh budget)
 // and the highest attempt number ever used, which the next attempt follows.
-func attempts(notes []Note) (recent []Note, highest int) {
+func attempts(notes []ledger.Note) (recent []ledger.Note, highest int) {
 	for _, n := range notes {
 		switch n.Kind {
-		case MarkSummon:
+		case ledger.MarkSummon:
 			recent = nil
-		case MarkDispatch:
+		case ledger.MarkDispatch:
 			recent = append(recent, n)
 			highest = max(highest, n.Int("attempt"))
 		}
@@ -73,9 +78,9 @@ func (pl *planner) inProgress(it *Item) {
 		return
 	}
 	notes := pl.trust.Notes(is)
-	last := Last(notes, MarkDispatch)
-	newest := Last(notes, MarkDispatch, MarkRequeue, MarkSummon, MarkDone)
-	if newest != nil && newest.Kind == MarkRequeue && !it.Set[policy.FieldStatus].After(newest.Comment.CreatedAt) {
+	last := ledger.Last(notes, ledger.MarkDispatch)
+	newest := ledger.Last(notes, ledger.MarkDispatch, ledger.MarkRequeue, ledger.MarkSummon, ledger.MarkDone)
+	if newest != nil && newest.Kind == ledger.MarkRequeue && !it.Set[policy.FieldStatus].After(newest.Comment.CreatedAt) {
 		// An earlier cycle sent it back and stopped before moving it.
 		pl.requeue(it, notes, fmt.Sprintf("attempt %d was given up by an earlier cycle", newest.Int("attempt")))
 		return
@@ -117,11 +122,11 @@ func (pl *planner) innerTimeout() time.Duration {
 // missingPR handles an attempt that pushed a branch and ended without a
 // pull request that says Closes #N: ask the agent once, on the issue, to
 // open it.
-func (pl *planner) missingPR(it *Item, branch string, last *Note) {
+func (pl *planner) missingPR(it *Item, branch string, last *ledger.Note) {
 	is := it.Issue
 	attempt := last.Int("attempt")
 	for _, n := range pl.trust.Notes(is) {
-		if n.Kind == MarkAskPR && n.Fields["branch"] == branch {
+		if n.Kind == ledger.MarkAskPR && n.Fields["branch"] == branch {
 			if pl.now.Sub(n.Comment.CreatedAt) < pl.staleAfter() {
 				pl.wait(it, false, fmt.Sprintf("asked for a pull request from %s; waiting", branch))
 				return
@@ -131,7 +136,7 @@ func (pl *planner) missingPR(it *Item, branch string, last *Note) {
 			return
 		}
 	}
-	m := Marker{Kind: MarkAskPR, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "attempt": fmt.Sprint(attempt), "branch": branch}}
+	m := ledger.Marker{Kind: ledger.MarkAskPR, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "attempt": fmt.Sprint(attempt), "branch": branch}}
 	body := fmt.Sprintf("%s the branch `%s` has work for #%d but no pull request. Please open one from it with `Closes #%d` in its description; change nothing else.\n\n%s\n",
 		pl.p.Config.TriggerPhrase, branch, is.Number, is.Number, m)
 	pl.add(Action{Kind: Nudge, Issue: is.Number, IssueID: is.ID, ItemID: it.ID, Body: body, Attempt: attempt,
@@ -141,14 +146,14 @@ func (pl *planner) missingPR(it *Item, branch string, last *Note) {
 
 // requeue sends an item whose attempt failed back to Ready, with a comment
 // saying why, or summons a human when the attempts are used up.
-func (pl *planner) requeue(it *Item, notes []Note, why string) {
+func (pl *planner) requeue(it *Item, notes []ledger.Note, why string) {
 	recent, highest := attempts(notes)
 	if len(recent) >= pl.p.Config.MaxAttempts {
 		pl.summon(it, fmt.Sprintf("%s, and all %d attempts are used", why, pl.p.Config.MaxAttempts))
 		return
 	}
-	if last := Last(notes, MarkDispatch, MarkRequeue); last == nil || last.Kind != MarkRequeue {
-		m := Marker{Kind: MarkRequeue, Fields: map[string]string{"issue": fmt.Sprint(it.Number()), "attempt": fmt.Sprint(highest)}}
+	if last := ledger.Last(notes, ledger.MarkDispatch, ledger.MarkRequeue); last == nil || last.Kind != ledger.MarkRequeue {
+		m := ledger.Marker{Kind: ledger.MarkRequeue, Fields: map[string]string{"issue": fmt.Sprint(it.Number()), "attempt": fmt.Sprint(highest)}}
 		pl.add(Action{Kind: Comment, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
 			Body: fmt.Sprintf("%s\nThe nanobots loop is trying again: %s. The next attempt starts from the work spec above.\n", m, why),
 			Why:  why})
@@ -217,9 +222,9 @@ func (pl *planner) done(it *Item, pr gql.PullRequest) {
 		ci = fmt.Sprintf("no CI reported on %s, the merge commit", short(pr.MergeCommit))
 	}
 	why := fmt.Sprintf("#%d merged, %s, issue closed", pr.Number, ci)
-	if Last(pl.trust.Notes(it.Issue), MarkDone) == nil {
+	if ledger.Last(pl.trust.Notes(it.Issue), ledger.MarkDone) == nil {
 		pl.learn(it, pr)
-		m := Marker{Kind: MarkDone, Fields: map[string]string{"issue": fmt.Sprint(it.Number()), "pr": fmt.Sprint(pr.Number)}}
+		m := ledger.Marker{Kind: ledger.MarkDone, Fields: map[string]string{"issue": fmt.Sprint(it.Number()), "pr": fmt.Sprint(pr.Number)}}
 		pl.add(Action{Kind: Comment, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
 			Body: fmt.Sprintf("%s\nDone: #%d merged, and %s.\n", m, pr.Number, ci), Why: why})
 	}
@@ -231,7 +236,7 @@ func (pl *planner) done(it *Item, pr gql.PullRequest) {
 // and has not finished is verified now, as if it were in Verify.
 func (pl *planner) doneByGitHub(it *Item) {
 	notes := pl.trust.Notes(it.Issue)
-	if Last(notes, MarkDone) != nil || Last(notes, MarkDispatch) == nil {
+	if ledger.Last(notes, ledger.MarkDone) != nil || ledger.Last(notes, ledger.MarkDispatch) == nil {
 		return // finished, or not the loop's work
 	}
 	if pr, ok := closingPR(it.Issue); !ok || pr.State != "MERGED" {

@@ -1,4 +1,4 @@
-package outerloop
+package plan
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 )
@@ -165,7 +166,7 @@ func summary(a Action) string {
 	case SetField:
 		return fmt.Sprintf("#%d %s=%s", a.Issue, a.Field, a.Value)
 	case Comment:
-		m := ParseMarkers(a.Body)
+		m := ledger.ParseMarkers(a.Body)
 		if len(m) == 0 {
 			return fmt.Sprintf("#%d comment", a.Issue)
 		}
@@ -568,7 +569,7 @@ func TestDispatchBrief(t *testing.T) {
 	if strings.Contains(body, "Ready.") {
 		t.Errorf("brief repeats the triage comment's closing note")
 	}
-	if m := ParseMarkers(body); len(m) != 1 || m[0].Kind != MarkDispatch || m[0].Int("attempt") != 1 {
+	if m := ledger.ParseMarkers(body); len(m) != 1 || m[0].Kind != ledger.MarkDispatch || m[0].Int("attempt") != 1 {
 		t.Errorf("markers = %v", m)
 	}
 }
@@ -587,7 +588,7 @@ func TestAuthorTextIsDefused(t *testing.T) {
 			body = a.Body
 		}
 	}
-	if m := ParseMarkers(body); len(m) != 1 || m[0].Kind != MarkTriage || m[0].Fields["rev"] != "1" {
+	if m := ledger.ParseMarkers(body); len(m) != 1 || m[0].Kind != ledger.MarkTriage || m[0].Fields["rev"] != "1" {
 		t.Errorf("markers in the triage comment = %v, want only the loop's own", m)
 	}
 	if strings.Contains(body, "@claude") || strings.Contains(body, "@octo-org") {
@@ -596,18 +597,18 @@ func TestAuthorTextIsDefused(t *testing.T) {
 }
 
 func TestMarkersRoundTrip(t *testing.T) {
-	m := Marker{Kind: MarkDispatch, Fields: map[string]string{"issue": "12", "attempt": "2"}}
+	m := ledger.Marker{Kind: ledger.MarkDispatch, Fields: map[string]string{"issue": "12", "attempt": "2"}}
 	if got := m.String(); got != "<!-- nanobots:dispatch attempt=2 issue=12 -->" {
 		t.Errorf("String() = %q", got)
 	}
-	got := ParseMarkers("text " + m.String() + " <!-- nanobots:Dispatch x=1 --> <!-- nanobots:status -->")
+	got := ledger.ParseMarkers("text " + m.String() + " <!-- nanobots:Dispatch x=1 --> <!-- nanobots:status -->")
 	if len(got) != 2 || got[0].Int("attempt") != 2 || got[0].Int("issue") != 12 || got[1].Kind != "status" {
-		t.Errorf("ParseMarkers = %v", got)
+		t.Errorf("ledger.ParseMarkers = %v", got)
 	}
 }
 
 func TestTrust(t *testing.T) {
-	tr := Trust{Dispatcher: "Octo"}
+	tr := ledger.Trust{Dispatcher: "Octo"}
 	for _, c := range []struct {
 		a    gql.Actor
 		want bool

@@ -1,4 +1,4 @@
-package outerloop
+package plan
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
 
@@ -45,7 +46,7 @@ type planner struct {
 	s     *Snapshot
 	p     *policy.Policy
 	now   time.Time
-	trust Trust
+	trust ledger.Trust
 	plan  Plan
 	// requeued are items this plan sent back to Ready; they may be
 	// dispatched again in the same cycle.
@@ -56,7 +57,7 @@ type planner struct {
 // snapshot, the policy and the time, with no I/O, so every transition can be
 // tested from a table and a dry run is this plan printed.
 func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
-	pl := &planner{s: s, p: p, now: now, trust: Trust{Dispatcher: p.Config.Dispatcher},
+	pl := &planner{s: s, p: p, now: now, trust: ledger.Trust{Dispatcher: p.Config.Dispatcher},
 		plan: Plan{Now: now, WIPLimit: p.Config.WIPLimit}}
 	if missing := pl.missingOptions(); len(missing) > 0 {
 		pl.plan.Problems = append(pl.plan.Problems, missing...)
@@ -84,7 +85,7 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 			pl.wait(it, true, pl.summonReason(it))
 			continue
 		}
-		if it.Issue == nil || !needsDetails(it.Item, p.Config.Labels.SummonHuman, now) {
+		if it.Issue == nil || !NeedsDetails(it.Item, p.Config.Labels.SummonHuman, now) {
 			continue // history, or closed by hand: left where it is
 		}
 		switch it.Status() {
@@ -172,7 +173,7 @@ func (pl *planner) missingOptions() []string {
 func (pl *planner) backlog(it *Item) {
 	// Only an item the loop itself left in Backlog for its blockers moves
 	// on by itself; one a person put there stays.
-	if last := Last(pl.trust.Notes(it.Issue), MarkTriage); last == nil || last.Fields["outcome"] != outcomeWaiting {
+	if last := ledger.Last(pl.trust.Notes(it.Issue), ledger.MarkTriage); last == nil || last.Fields["outcome"] != outcomeWaiting {
 		pl.wait(it, true, "in Backlog: a person moves it to Ready")
 		return
 	}
@@ -181,7 +182,7 @@ func (pl *planner) backlog(it *Item) {
 	case outcomeReady:
 		pl.move(it, policy.StatusReady, "every issue it was blocked by is closed")
 	case outcomeWaiting:
-		pl.wait(it, false, "blocked by "+issueList(d.OpenBlockers)+", still open")
+		pl.wait(it, false, "blocked by "+IssueList(d.OpenBlockers)+", still open")
 	case outcomeSplit:
 		pl.wait(it, true, fmt.Sprintf("size %s is too large to dispatch whole: split it", d.Size))
 	default:
@@ -193,7 +194,7 @@ func (pl *planner) backlog(it *Item) {
 // triage asked for what was missing; otherwise it waits.
 func (pl *planner) blocked(it *Item) {
 	notes := pl.trust.Notes(it.Issue)
-	last := Last(notes, MarkTriage)
+	last := ledger.Last(notes, ledger.MarkTriage)
 	if last != nil && last.Fields["outcome"] != outcomeMissing && last.Fields["outcome"] != outcomeGate &&
 		!it.Set[policy.FieldStatus].After(last.Comment.CreatedAt) {
 		// An earlier cycle triaged it again, after its author's edit, and
@@ -233,14 +234,14 @@ func (pl *planner) dispatch(ready []*Item) {
 		// A dispatch comment newer than the Status change means the last
 		// cycle posted it and stopped before moving the card: finish the
 		// move, never post it again.
-		if last := Last(notes, MarkDispatch, MarkRequeue); last != nil && last.Kind == MarkDispatch &&
+		if last := ledger.Last(notes, ledger.MarkDispatch, ledger.MarkRequeue); last != nil && last.Kind == ledger.MarkDispatch &&
 			!slices.Contains(pl.requeued, it) && !it.Set[policy.FieldStatus].After(last.Comment.CreatedAt) {
 			pl.move(it, policy.StatusInProgress, fmt.Sprintf("dispatched (attempt %d) by an earlier cycle that stopped before moving it", last.Int("attempt")))
 			pl.plan.WIP++
 			continue
 		}
 		if open := pl.openBlockers(it.Issue); len(open) > 0 {
-			pl.wait(it, false, "Ready, but blocked by "+issueList(open)+", still open")
+			pl.wait(it, false, "Ready, but blocked by "+IssueList(open)+", still open")
 			continue
 		}
 		if pl.plan.WIP >= pl.p.Config.WIPLimit {
@@ -271,9 +272,9 @@ func (pl *planner) dispatch(ready []*Item) {
 func (pl *planner) summon(it *Item, why string) {
 	cfg := pl.p.Config
 	notes := pl.trust.Notes(it.Issue)
-	if last := Last(notes, MarkSummon); last == nil || last.Comment.CreatedAt.Before(it.Set[policy.FieldStatus]) {
+	if last := ledger.Last(notes, ledger.MarkSummon); last == nil || last.Comment.CreatedAt.Before(it.Set[policy.FieldStatus]) {
 		pl.add(Action{Kind: Comment, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
-			Body: Marker{Kind: MarkSummon, Fields: map[string]string{"issue": fmt.Sprint(it.Number())}}.String() + "\n" +
+			Body: ledger.Marker{Kind: ledger.MarkSummon, Fields: map[string]string{"issue": fmt.Sprint(it.Number())}}.String() + "\n" +
 				mentions(cfg.Maintainers) + summonIntro + why + ".\n\n" +
 				fmt.Sprintf("It leaves this issue alone while it carries the `%s` label. Remove the label to hand it back; move the card first if it should go on from somewhere else.\n", cfg.Labels.SummonHuman),
 			Why: why})
@@ -291,13 +292,13 @@ func (pl *planner) summon(it *Item, why string) {
 // same on every cycle until the label goes.
 func (pl *planner) summonReason(it *Item) string {
 	generic := fmt.Sprintf("carries %s: a maintainer removes the label to hand it back", pl.p.Config.Labels.SummonHuman)
-	last := Last(pl.trust.Notes(it.Issue), MarkSummon, MarkTriage)
+	last := ledger.Last(pl.trust.Notes(it.Issue), ledger.MarkSummon, ledger.MarkTriage)
 	switch {
 	case last == nil:
 		return generic
-	case last.Kind == MarkTriage && last.Fields["outcome"] == outcomeGate && it.Issue != nil:
+	case last.Kind == ledger.MarkTriage && last.Fields["outcome"] == outcomeGate && it.Issue != nil:
 		return fmt.Sprintf("the %s area is a hard gate: a maintainer takes it", pl.decide(it.Issue).Area)
-	case last.Kind == MarkSummon:
+	case last.Kind == ledger.MarkSummon:
 		_, why, ok := strings.Cut(last.Comment.Body, summonIntro)
 		if why, _, ok2 := strings.Cut(why, ".\n"); ok && ok2 && why != "" {
 			return why
@@ -321,9 +322,9 @@ func (pl *planner) finishSummon(it *Item) bool {
 	if it.Issue == nil || it.Status() == policy.StatusBlocked {
 		return false
 	}
-	last := Last(pl.trust.Notes(it.Issue), MarkTriage, MarkDispatch, MarkRequeue, MarkSummon, MarkDone)
+	last := ledger.Last(pl.trust.Notes(it.Issue), ledger.MarkTriage, ledger.MarkDispatch, ledger.MarkRequeue, ledger.MarkSummon, ledger.MarkDone)
 	if last == nil || it.Set[policy.FieldStatus].After(last.Comment.CreatedAt) ||
-		last.Kind != MarkSummon && (last.Kind != MarkTriage || last.Fields["outcome"] != outcomeGate) {
+		last.Kind != ledger.MarkSummon && (last.Kind != ledger.MarkTriage || last.Fields["outcome"] != outcomeGate) {
 		return false
 	}
 	cfg := pl.p.Config
@@ -357,7 +358,7 @@ func (pl *planner) openBlockers(is *gql.Issue) []int {
 	return open
 }
 
-func issueList(ns []int) string {
+func IssueList(ns []int) string {
 	s := make([]string, len(ns))
 	for i, n := range ns {
 		s[i] = fmt.Sprintf("#%d", n)

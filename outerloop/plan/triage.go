@@ -1,10 +1,11 @@
-package outerloop
+package plan
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
 
@@ -135,9 +136,9 @@ func (pl *planner) triage(it *Item) {
 	// triage comment newer than the last edit means an earlier cycle
 	// posted it and stopped before moving the card.
 	notes := pl.trust.Notes(is)
-	last := Last(notes, MarkTriage)
+	last := ledger.Last(notes, ledger.MarkTriage)
 	if last == nil || is.EditedAt.After(last.Comment.CreatedAt) {
-		body, err := pl.triageComment(is, d, Count(notes, MarkTriage)+1)
+		body, err := pl.triageComment(is, d, ledger.Count(notes, ledger.MarkTriage)+1)
 		if err != nil {
 			pl.plan.Problems = append(pl.plan.Problems, fmt.Sprintf("#%d: %v", is.Number, err))
 			return
@@ -173,7 +174,7 @@ func (d decision) summary() string {
 	case outcomeSplit:
 		return fmt.Sprintf("%s %s, size %s: split before dispatch", d.Kind, d.Area, d.Size)
 	case outcomeWaiting:
-		return fmt.Sprintf("%s %s, %s, blocked by %s", d.Kind, d.Area, d.Priority, issueList(d.OpenBlockers))
+		return fmt.Sprintf("%s %s, %s, blocked by %s", d.Kind, d.Area, d.Priority, IssueList(d.OpenBlockers))
 	}
 	return fmt.Sprintf("%s %s, %s, size %s", d.Kind, d.Area, d.Priority, d.Size)
 }

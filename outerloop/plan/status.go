@@ -1,4 +1,4 @@
-package outerloop
+package plan
 
 import (
 	"crypto/sha256"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
 
@@ -280,7 +281,7 @@ func (st *Status) activity() (Activity, string) {
 			}
 		}
 		if len(st.Pending) > 0 {
-			what = append(what, plural(len(st.Pending), "action")+" still to carry out")
+			what = append(what, Plural(len(st.Pending), "action")+" still to carry out")
 		}
 		return ActivityWorking, "Working: " + strings.Join(what, ", ") + people + "."
 	case len(st.OnHuman) > 0:
@@ -370,7 +371,7 @@ const eventTime = "2006-01-02 15:04 UTC"
 // which run, what it cost), and then the content the hash covers.
 func (st *Status) Markdown() string {
 	var b strings.Builder
-	b.WriteString(Marker{Kind: MarkStatus, Fields: map[string]string{
+	b.WriteString(ledger.Marker{Kind: ledger.MarkStatus, Fields: map[string]string{
 		"hash": st.Hash, "written": st.Now.UTC().Format(time.RFC3339),
 	}}.String())
 	b.WriteString("\n")
@@ -454,7 +455,7 @@ func writeWaits(b *strings.Builder, ws []Wait) {
 		b.WriteString(waitLine(w))
 	}
 	if len(ws) > maxListed {
-		fmt.Fprintf(b, "- and %d more: %s\n", len(ws)-maxListed, issueList(waitIssues(ws[maxListed:])))
+		fmt.Fprintf(b, "- and %d more: %s\n", len(ws)-maxListed, IssueList(WaitIssues(ws[maxListed:])))
 	}
 }
 
@@ -589,8 +590,8 @@ type previousStatus struct {
 // at worst the next cycle rewrites the body and lists fewer actions.
 func parseStatus(body string) previousStatus {
 	var p previousStatus
-	for _, m := range ParseMarkers(body) {
-		if m.Kind == MarkStatus {
+	for _, m := range ledger.ParseMarkers(body) {
+		if m.Kind == ledger.MarkStatus {
 			p.hash = m.Fields["hash"]
 			p.written, _ = time.Parse(time.RFC3339, m.Fields["written"])
 			break
@@ -635,4 +636,12 @@ func parseStatus(body string) previousStatus {
 		}
 	}
 	return p
+}
+
+// Plural says n of word, in English: "1 item", "2 items".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -1,4 +1,4 @@
-package outerloop
+package plan
 
 import (
 	"slices"
@@ -42,8 +42,8 @@ func TestAnnouncedAcrossACrash(t *testing.T) {
 			s.Items = append(s.Items, card(policy.StatusBlocked, now, iss(9, gated, labelled("summon-human"))))
 			plan := boardPlan(now.Add(time.Hour))
 			plan.Waiting = append(plan.Waiting, Wait{Issue: 9, Title: "issue 9", Status: policy.StatusBlocked, OnHuman: true, Why: "a hard gate"})
-			h := planHeartbeat(s, p.Config, MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: plan}))
-			if got := waitIssues(h.newlyOnHuman); !slices.Equal(got, tc.want) {
+			h := PlanHeartbeat(s, p.Config, MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: plan}))
+			if got := WaitIssues(h.NewlyOnHuman); !slices.Equal(got, tc.want) {
 				t.Errorf("newly on a person: %v, want %v", got, tc.want)
 			}
 		})

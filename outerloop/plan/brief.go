@@ -1,4 +1,4 @@
-package outerloop
+package plan
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/ledger"
 )
 
 // The prompts the loop fills in, by file name under .nanobots/prompts/.
@@ -74,7 +75,7 @@ func (pl *planner) triageComment(is *gql.Issue, d decision, rev int) (string, er
 	if err != nil {
 		return "", err
 	}
-	m := Marker{Kind: MarkTriage, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "outcome": d.Outcome, "rev": fmt.Sprint(rev)}}
+	m := ledger.Marker{Kind: ledger.MarkTriage, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "outcome": d.Outcome, "rev": fmt.Sprint(rev)}}
 	return m.String() + "\n" + strings.TrimSpace(body) + "\n", nil
 }
 
@@ -98,14 +99,14 @@ type dispatchData struct {
 // attempt numbers the marker and never repeats on an issue; ordinal is the
 // attempt's place in the current budget of max_attempts, which a
 // maintainer renews by handing a summoned item back.
-func (pl *planner) brief(it *Item, notes []Note, attempt, ordinal int) (string, error) {
+func (pl *planner) brief(it *Item, notes []ledger.Note, attempt, ordinal int) (string, error) {
 	is := it.Issue
 	var spec, kind, recipe string
 	if IsDistill(is, pl.trust) {
 		// The loop wrote the distill issue: its body is the spec.
 		spec, kind, recipe = DistillSpec(is, pl.p.Recipes)
 	} else {
-		triage := Last(notes, MarkTriage)
+		triage := ledger.Last(notes, ledger.MarkTriage)
 		if triage == nil {
 			return "", fmt.Errorf("Ready but no triage comment by the loop: move it to Inbox to triage it again")
 		}
@@ -121,11 +122,11 @@ func (pl *planner) brief(it *Item, notes []Note, attempt, ordinal int) (string, 
 		Spec:        spec,
 		Recipe:      recipe,
 	}
-	if prev := Last(notes, MarkDispatch); prev != nil {
+	if prev := ledger.Last(notes, ledger.MarkDispatch); prev != nil {
 		data.Previous = fmt.Sprintf("Attempt %d was dispatched on %s and did not finish.", prev.Int("attempt"),
 			prev.Comment.CreatedAt.Format("2006-01-02 15:04 MST"))
-		if rq := Last(notes, MarkRequeue); rq != nil && rq.Comment.CreatedAt.After(prev.Comment.CreatedAt) {
-			data.Previous += " " + stripMarkers(rq.Comment.Body)
+		if rq := ledger.Last(notes, ledger.MarkRequeue); rq != nil && rq.Comment.CreatedAt.After(prev.Comment.CreatedAt) {
+			data.Previous += " " + ledger.Strip(rq.Comment.Body)
 		}
 	}
 	body, err := pl.execute(PromptDispatch, data)
@@ -135,7 +136,7 @@ func (pl *planner) brief(it *Item, notes []Note, attempt, ordinal int) (string, 
 	if !strings.HasPrefix(strings.TrimSpace(body), pl.p.Config.TriggerPhrase) {
 		return "", fmt.Errorf("the dispatch prompt must start with the trigger phrase %q, or the inner workflow will not start: run `nanobots update`", pl.p.Config.TriggerPhrase)
 	}
-	m := Marker{Kind: MarkDispatch, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "attempt": fmt.Sprint(attempt)}}
+	m := ledger.Marker{Kind: ledger.MarkDispatch, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "attempt": fmt.Sprint(attempt)}}
 	return strings.TrimSpace(body) + "\n\n" + m.String() + "\n", nil
 }
 
@@ -203,22 +204,10 @@ var listMarkRE = regexp.MustCompile(`^(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?`)
 // marker, its own heading (the brief has one) and the closing note about
 // where the item waits.
 func workSpec(body string) string {
-	s := stripMarkers(body)
+	s := ledger.Strip(body)
 	s = strings.TrimSpace(strings.TrimPrefix(s, "## Work spec"))
 	if i := strings.LastIndex(s, "\n---\n"); i >= 0 {
 		s = strings.TrimSpace(s[:i])
 	}
 	return s
-}
-
-// stripMarkers removes the loop's marker lines from a comment body.
-func stripMarkers(body string) string {
-	var keep []string
-	for _, l := range strings.Split(body, "\n") {
-		if markerRE.MatchString(strings.TrimSpace(l)) && strings.HasPrefix(strings.TrimSpace(l), "<!--") {
-			continue
-		}
-		keep = append(keep, l)
-	}
-	return strings.TrimSpace(strings.Join(keep, "\n"))
 }
