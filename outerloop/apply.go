@@ -27,6 +27,23 @@ type Clients struct {
 	Bot *ghclient.Client
 }
 
+// usage is what the clients counted so far: requests and GraphQL points,
+// and the points the dispatch token has left this hour.
+func (c Clients) usage() (requests, points, remaining int) {
+	for _, cl := range []*ghclient.Client{c.Dispatch, c.Bot} {
+		if cl != nil {
+			requests += cl.Rate.Requests()
+			points += cl.Rate.GraphQLPoints()
+		}
+	}
+	if c.Dispatch != nil {
+		if g, ok := c.Dispatch.Rate.Get("graphql"); ok {
+			remaining = g.Remaining
+		}
+	}
+	return requests, points, remaining
+}
+
 func (c Clients) bot() *ghclient.Client {
 	if c.Bot != nil {
 		return c.Bot
@@ -259,7 +276,7 @@ func (a *applier) dispatches(ctx context.Context, ds []*plan.Done) error {
 	if err != nil {
 		return err
 	}
-	trust := ledger.Trust{Dispatcher: a.p.Config.Dispatcher}
+	trust := a.s.Trust
 	byID := map[string]*gql.Issue{}
 	for i := range fresh {
 		byID[fresh[i].ID] = &fresh[i]

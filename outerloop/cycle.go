@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -83,7 +84,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if now == nil {
 		now = time.Now
 	}
-	p, err := policy.LoadDir(opts.Dir)
+	p, err := policy.Read(os.DirFS(opts.Dir))
 	if err != nil {
 		return nil, &PolicyError{Err: err}
 	}
@@ -137,18 +138,5 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	return res, errors.Join(err, herr)
 }
 
-// count adds up what the clients counted.
-func (r *Result) count(c Clients) {
-	for _, cl := range []*ghclient.Client{c.Dispatch, c.Bot} {
-		if cl == nil {
-			continue
-		}
-		r.Requests += cl.Rate.Requests()
-		r.Points += cl.Rate.GraphQLPoints()
-	}
-	if c.Dispatch != nil {
-		if g, ok := c.Dispatch.Rate.Get("graphql"); ok {
-			r.Remaining = g.Remaining
-		}
-	}
-}
+// count records what the clients counted.
+func (r *Result) count(c Clients) { r.Requests, r.Points, r.Remaining = c.usage() }

@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-github/v66/github"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/outerloop/plan"
 	"github.com/nanobots/nanobots/policy"
@@ -125,7 +124,7 @@ func writeHeartbeat(ctx context.Context, c Clients, s *plan.Snapshot, cfg policy
 		if err != nil {
 			return fmt.Errorf("comment on status issue #%d: %w", hb.Issue, err)
 		}
-		if twin, err := twinAnnouncement(ctx, c, s, ledger.Trust{Dispatcher: cfg.Dispatcher}, id, posted); err != nil || twin {
+		if twin, err := twinAnnouncement(ctx, c, s, s.Trust, id, posted); err != nil || twin {
 			return err
 		}
 		return nil
@@ -143,7 +142,7 @@ func writeHeartbeat(ctx context.Context, c Clients, s *plan.Snapshot, cfg policy
 		}
 		// Another cycle at the same time may have created one first: it
 		// keeps it current, pins it and tells people; this one's is closed.
-		first, err := firstOpenIssue(ctx, bot, owner, repo, policy.LabelStatus, ledger.MarkStatus, is, ledger.Trust{Dispatcher: cfg.Dispatcher})
+		first, err := firstOpenIssue(ctx, bot, owner, repo, policy.LabelStatus, ledger.MarkStatus, is, s.Trust)
 		if err != nil {
 			return hb, err
 		}
@@ -204,7 +203,7 @@ func (r *Result) report(ctx context.Context, c Clients, opts Options) error {
 	} else if len(r.Done) < len(r.Plan.Actions) {
 		in.Pending = r.Plan.Actions[len(r.Done):]
 	}
-	in.Points, in.Remaining = spent(c)
+	_, in.Points, in.Remaining = c.usage()
 	hb, err := writeHeartbeat(ctx, c, r.Snapshot, r.Policy.Config, plan.MakeStatus(in), opts.DryRun)
 	r.Heartbeat = hb
 	if hb.Problem != "" {
@@ -221,19 +220,4 @@ func (r *Result) Status(runURL string) *plan.Status {
 	}
 	return plan.MakeStatus(plan.StatusInput{Snapshot: r.Snapshot, Policy: r.Policy, Plan: r.Plan, Pending: r.Plan.Actions,
 		RunURL: runURL, Points: r.Points, Remaining: r.Remaining})
-}
-
-// spent is the GraphQL points the clients used so far and those left.
-func spent(c Clients) (points, remaining int) {
-	for _, cl := range []*ghclient.Client{c.Dispatch, c.Bot} {
-		if cl != nil {
-			points += cl.Rate.GraphQLPoints()
-		}
-	}
-	if c.Dispatch != nil {
-		if g, ok := c.Dispatch.Rate.Get("graphql"); ok {
-			remaining = g.Remaining
-		}
-	}
-	return points, remaining
 }

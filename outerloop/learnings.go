@@ -234,7 +234,7 @@ func (a *applier) distill(ctx context.Context, l learningsFile, file string) err
 	if err != nil {
 		return fmt.Errorf("list the distill issues: %w", err)
 	}
-	trust := ledger.Trust{Dispatcher: a.p.Config.Dispatcher}
+	trust := a.s.Trust
 	covered, seen := 0, false
 	for _, is := range issues {
 		if is.IsPullRequest() || !trust.Trusted(gql.Actor{Login: is.GetUser().GetLogin(), Type: is.GetUser().GetType()}) {

@@ -214,7 +214,7 @@ func TestNewEntry(t *testing.T) {
 	pr := gql.PullRequest{Number: 15, URL: "https://sim/octo/demo/pull/15", State: "MERGED", MergeCommit: "abcdef1234",
 		CI: "SUCCESS", MergedAt: t0.Add(8 * time.Hour), Body: "Closes #12\n\n## Learnings\n\n- lesson\n"}
 	done := t0.Add(9 * time.Hour)
-	got := plan.NewEntry(it, pr, p.Rubric, trust, done)
+	got := plan.NewEntry(it, policy.ParseForm(it.Issue.Body, p.Rubric), pr, p.Rubric, trust, done)
 	want := plan.Entry{Issue: 12, IssueURL: is.URL, Title: "Add a flag", Kind: "feature", Area: "interface", Size: "M",
 		PR: 15, PRURL: pr.URL, MergeCommit: "abcdef1234", CI: "SUCCESS", Attempts: 2,
 		Created: t0, Triaged: t0.Add(5 * time.Minute), Dispatched: t0.Add(time.Hour), Merged: t0.Add(8 * time.Hour), Done: done,
@@ -223,7 +223,7 @@ func TestNewEntry(t *testing.T) {
 		t.Errorf("entry (-want +got):\n%s", diff)
 	}
 
-	a := plan.LearnAction(it, pr, p, trust, done)
+	a := plan.LearnAction(it, policy.ParseForm(it.Issue.Body, p.Rubric), pr, p, trust, done)
 	if a.Kind != plan.Learn || a.Issue != 12 || a.Value != p.Config.Learnings.Branch || a.Body != want.Markdown() {
 		t.Errorf("LearnAction = %+v; want the entry on %s", a, p.Config.Learnings.Branch)
 	}
@@ -234,7 +234,7 @@ func TestNewEntry(t *testing.T) {
 	// A distill issue gets no entry: the next distill issue may open.
 	distill := *is
 	distill.Author, distill.Labels, distill.Body = actionsBot, []string{policy.LabelDistill}, "<!-- nanobots:distill entries=10 new=10 -->\nbrief"
-	if a := plan.LearnAction(&plan.Item{Item: it.Item, Issue: &distill}, pr, p, trust, done); a.Kind != plan.Distill || a.Body != "" {
+	if a := plan.LearnAction(&plan.Item{Item: it.Item, Issue: &distill}, policy.Form{}, pr, p, trust, done); a.Kind != plan.Distill || a.Body != "" {
 		t.Errorf("a distill issue's action is %+v, want %s and no entry", a, plan.Distill)
 	}
 }
@@ -290,7 +290,7 @@ func TestLearnedEntries(t *testing.T) {
 func loadPolicy(t *testing.T) *policy.Policy {
 	t.Helper()
 	h := newHarness(t, nil)
-	p, err := policy.LoadDir(h.dir)
+	p, err := policy.Read(os.DirFS(h.dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ type learner struct {
 func newLearner(t *testing.T, edit func(*policy.Config)) *learner {
 	t.Helper()
 	h := newHarness(t, edit)
-	p, err := policy.LoadDir(h.dir)
+	p, err := policy.Read(os.DirFS(h.dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,16 +32,19 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 	if err != nil {
 		return nil, err
 	}
+	trust := ledger.Trust{Dispatcher: cfg.Dispatcher}
 	s := &plan.Snapshot{
-		Repo:      cfg.Repo,
-		Viewer:    cy.Viewer,
-		Board:     cy.Board,
-		States:    map[int]string{},
-		Pinned:    cy.Pinned,
-		Refs:      cy.Refs,
-		Requests:  cy.Requests,
-		Points:    cy.Board.Points,
-		Remaining: cy.Board.Remaining,
+		Repo:          cfg.Repo,
+		DefaultBranch: cy.DefaultBranch,
+		Viewer:        cy.Viewer,
+		Trust:         trust,
+		Board:         cy.Board,
+		States:        map[int]string{},
+		Forms:         map[string]policy.Form{},
+		StatusIssue:   trust.StatusIssue(cy.StatusIssues),
+		Pinned:        cy.Pinned,
+		Refs:          cy.Refs,
+		Remaining:     cy.Board.Remaining,
 	}
 	onBoard := map[string]bool{}
 	var ids []string
@@ -64,9 +67,7 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 			newIDs = append(newIDs, ref.ID)
 		}
 	}
-	issues, n, points, err := gql.ReadIssues(ctx, q, append(ids, newIDs...))
-	s.Requests += n
-	s.Points += points
+	issues, _, _, err := gql.ReadIssues(ctx, q, append(ids, newIDs...))
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +76,7 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		is := &issues[i]
 		byID[is.ID] = is
 		s.States[is.Number] = is.State
+		s.Forms[is.ID] = policy.ParseForm(is.Body, p.Rubric)
 	}
 	for _, it := range s.Items {
 		it.Issue = byID[it.Content.ID]
@@ -88,7 +90,7 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 	// The states of blockers that are not on the board.
 	var unknown []int
 	for _, is := range issues {
-		for _, b := range policy.ParseForm(is.Body, p.Rubric).BlockedBy(cfg.Repo) {
+		for _, b := range s.Forms[is.ID].BlockedBy(cfg.Repo) {
 			if _, ok := s.States[b]; !ok && !slices.Contains(unknown, b) {
 				unknown = append(unknown, b)
 			}
@@ -97,7 +99,6 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		states, err := gql.IssueStates(ctx, q, cfg.Repo, unknown)
-		s.Requests++
 		if err != nil {
 			return nil, err
 		}
@@ -106,17 +107,6 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		}
 	}
 
-	trust := ledger.Trust{Dispatcher: cfg.Dispatcher}
-	for i := range cy.StatusIssues {
-		is := &cy.StatusIssues[i]
-		if !trust.Trusted(is.Author) || !ledger.HasMarker(is.Body, ledger.MarkStatus) {
-			continue
-		}
-		// Prefer an open one; among those, the oldest (they come oldest first).
-		if s.StatusIssue == nil || (s.StatusIssue.State != "OPEN" && is.State == "OPEN") {
-			s.StatusIssue = is
-		}
-	}
 	if s.Viewer == "" {
 		return nil, fmt.Errorf("GitHub did not say whose the token is")
 	}

@@ -52,7 +52,7 @@ func (a *applier) withdrawDuplicates(ctx context.Context, cl *ghclient.Client, s
 	for i := range fresh {
 		byID[fresh[i].ID] = &fresh[i]
 	}
-	trust := ledger.Trust{Dispatcher: a.p.Config.Dispatcher}
+	trust := a.s.Trust
 	owner, repo := splitRepo(a.s.Repo)
 	for _, d := range sent {
 		mine := posted[d]

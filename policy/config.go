@@ -1,7 +1,8 @@
 // Package policy reads the repository's own policy files (.nanobots/config.json,
 // the rubric TRIAGE.md, RECIPES.md and the prompts) and the bodies of
 // submitted issue forms. It turns them into plain values the outer loop's
-// planner can use; Load and LoadDir are its only I/O, and they only read.
+// planner can use. It never touches the disk itself: Read takes an fs.FS (a
+// checkout through os.DirFS, or files in memory), and only reads.
 //
 // Policy files are written by people. Every problem is reported as
 // "path:line:col: what is wrong, and how to fix it", so a maintainer can act on

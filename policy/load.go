@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -27,11 +25,12 @@ type Policy struct {
 	Rubric  Rubric
 	Recipes Recipes
 	// Prompts are the files .nanobots/prompts/NAME.md, by NAME. Every name
-	// in LoopPrompts is there when LoadDir succeeds.
+	// in LoopPrompts is there when Read succeeds.
 	Prompts map[string]*Prompt
 }
 
-// LoadDir reads the policy of the repository whose work tree is root:
+// Read reads the policy of the repository whose work tree is fsys (for a
+// checkout, os.DirFS of its root; for a test, files in memory):
 // .nanobots/config.json, TRIAGE.md, RECIPES.md and every prompts/*.md. It
 // checks each file, then the files against each other (every kind's recipe
 // is a section of RECIPES.md, every area's priority and size is a row of
@@ -44,16 +43,16 @@ type Policy struct {
 // what could be read (a file that failed leaves its field zero), so the
 // caller can still say what is wrong, for example in the status issue; it
 // must not act on it.
-func LoadDir(root string) (*Policy, error) {
+func Read(fsys fs.FS) (*Policy, error) {
 	p := &Policy{Prompts: map[string]*Prompt{}}
-	if fi, err := os.Stat(filepath.Join(root, Dir)); errors.Is(err, fs.ErrNotExist) {
+	if fi, err := fs.Stat(fsys, Dir); errors.Is(err, fs.ErrNotExist) {
 		return p, fmt.Errorf("%s: missing: run \"nanobots init\" to write the policy files", Dir)
 	} else if err == nil && !fi.IsDir() {
 		return p, fmt.Errorf("%s: not a directory: move the file away and run \"nanobots init\"", Dir)
 	}
 	var errs []error
 	read := func(rel, restore string) ([]byte, bool) {
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		src, err := fs.ReadFile(fsys, rel)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			errs = append(errs, fmt.Errorf("%s: missing: run %q to write it again", rel, restore))
@@ -92,7 +91,7 @@ func LoadDir(root string) (*Policy, error) {
 			}
 		}
 	}
-	names, err := promptNames(root)
+	names, err := promptNames(fsys)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -115,9 +114,9 @@ func LoadDir(root string) (*Policy, error) {
 // promptNames lists the prompts to read: those the loop needs, whether or
 // not they exist (a missing one is reported when it is read), then any other
 // .md file in the prompts folder, sorted.
-func promptNames(root string) ([]string, error) {
+func promptNames(fsys fs.FS) ([]string, error) {
 	names := append([]string(nil), LoopPrompts...)
-	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(PromptsDir)))
+	entries, err := fs.ReadDir(fsys, PromptsDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return names, fmt.Errorf("%s: %w", PromptsDir, unwrapPath(err))
 	}

@@ -36,13 +36,13 @@ func initRepo(t *testing.T) string {
 	return dir
 }
 
-// TestLoadDirDefaults loads what init writes: the loop must accept the
+// TestReadDefaults loads what init writes: the loop must accept the
 // files it starts every repository with.
-func TestLoadDirDefaults(t *testing.T) {
+func TestReadDefaults(t *testing.T) {
 	dir := initRepo(t)
-	p, err := policy.LoadDir(dir)
+	p, err := policy.Read(os.DirFS(dir))
 	if err != nil {
-		t.Fatalf("LoadDir of the files init writes:\n%v", err)
+		t.Fatalf("Read of the files init writes:\n%v", err)
 	}
 	if p.Config.Repo != "acme/widgets" {
 		t.Errorf("Config.Repo = %q, want acme/widgets", p.Config.Repo)
@@ -116,7 +116,7 @@ func submit(t *testing.T, dir, kind string) string {
 	return b.String()
 }
 
-func TestLoadDirProblems(t *testing.T) {
+func TestReadProblems(t *testing.T) {
 	dir := initRepo(t)
 	edit := func(rel, old, new string) {
 		t.Helper()
@@ -143,7 +143,7 @@ func TestLoadDirProblems(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ".nanobots", "prompts", "extra.md"), []byte("<!-- mine -->\nHi {{ .Name }}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, err := policy.LoadDir(dir)
+	p, err := policy.Read(os.DirFS(dir))
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -174,11 +174,11 @@ func TestLoadDirProblems(t *testing.T) {
 	}
 	// What could be read is there, for the caller to report with.
 	if p.Config.Repo != "acme/widgets" || len(p.Rubric.Kinds) == 0 || p.Prompts["dispatch"] == nil || p.Prompts["extra"] == nil {
-		t.Errorf("LoadDir with problems returned too little: config repo %q, %d kinds, prompts %v", p.Config.Repo, len(p.Rubric.Kinds), keys(p.Prompts))
+		t.Errorf("Read with problems returned too little: config repo %q, %d kinds, prompts %v", p.Config.Repo, len(p.Rubric.Kinds), keys(p.Prompts))
 	}
 }
 
-func TestLoadDirCrossChecks(t *testing.T) {
+func TestReadCrossChecks(t *testing.T) {
 	dir := initRepo(t)
 	rel := ".nanobots/TRIAGE.md"
 	path := filepath.Join(dir, filepath.FromSlash(rel))
@@ -191,7 +191,7 @@ func TestLoadDirCrossChecks(t *testing.T) {
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = policy.LoadDir(dir)
+	_, err = policy.Read(os.DirFS(dir))
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -205,10 +205,10 @@ func TestLoadDirCrossChecks(t *testing.T) {
 	}
 }
 
-func TestLoadDirMissing(t *testing.T) {
-	_, err := policy.LoadDir(t.TempDir())
+func TestReadMissing(t *testing.T) {
+	_, err := policy.Read(os.DirFS(t.TempDir()))
 	if want := `.nanobots: missing: run "nanobots init" to write the policy files`; err == nil || err.Error() != want {
-		t.Errorf("LoadDir of an empty directory: %v, want %s", err, want)
+		t.Errorf("Read of an empty directory: %v, want %s", err, want)
 	}
 	dir := initRepo(t)
 	for _, rel := range []string{".nanobots/config.json", ".nanobots/TRIAGE.md", ".nanobots/RECIPES.md"} {
@@ -219,7 +219,7 @@ func TestLoadDirMissing(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, ".nanobots", "prompts")); err != nil {
 		t.Fatal(err)
 	}
-	_, err = policy.LoadDir(dir)
+	_, err = policy.Read(os.DirFS(dir))
 	want := []string{
 		`.nanobots/config.json: missing: run "nanobots init" to write it again`,
 		`.nanobots/TRIAGE.md: missing: run "nanobots init" to write it again`,

@@ -6,21 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 )
-
-// Load reads and parses the config file at path.
-func Load(path string) (Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return Config{}, fmt.Errorf("read config: %w", err)
-	}
-	return Parse(path, data)
-}
 
 // Parse parses config.json. Keys that are absent take their Default value;
 // unknown keys, values of the wrong type and invalid values are errors, each

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -81,7 +82,7 @@ func Bootstrap(ctx context.Context, o BootstrapOptions) (BootstrapResult, error)
 		out = io.Discard
 	}
 	res := BootstrapResult{DryRun: o.DryRun}
-	pol, err := policy.LoadDir(o.Dir)
+	pol, err := policy.Read(os.DirFS(o.Dir))
 	if err != nil {
 		return res, err
 	}

@@ -68,7 +68,7 @@ func (d *doctor) path(rel string) string { return filepath.Join(d.o.Dir, filepat
 
 // local checks the files in the work tree.
 func (d *doctor) local() {
-	pol, err := policy.LoadDir(d.o.Dir)
+	pol, err := policy.Read(os.DirFS(d.o.Dir))
 	problems := map[string][]string{}
 	for _, e := range flatten(err) {
 		msg := e.Error()

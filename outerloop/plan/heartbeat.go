@@ -55,7 +55,7 @@ func PlanHeartbeat(s *Snapshot, cfg policy.Config, st *Status) HeartbeatSteps {
 		h.Retitle = cfg.StatusIssueTitle != "" && is.Title != cfg.StatusIssueTitle
 	}
 	h.Pin = (is == nil || !is.Pinned) && s.Pinned < maxPinned
-	told := announced(is, prev, ledger.Trust{Dispatcher: cfg.Dispatcher})
+	told := announced(is, prev, s.Trust)
 	for _, w := range st.OnHuman {
 		if !slices.Contains(told, w.Issue) && !slices.ContainsFunc(h.NewlyOnHuman, func(x Wait) bool { return x.Issue == w.Issue }) {
 			h.NewlyOnHuman = append(h.NewlyOnHuman, w)

@@ -69,7 +69,7 @@ type Entry struct {
 // pr, from the issue's details: its form gives the kind and area (only
 // names the rubric knows), the board its Size, the trusted markers in its
 // comments when it was triaged and dispatched and how often.
-func NewEntry(it *Item, pr gql.PullRequest, r policy.Rubric, trust ledger.Trust, done time.Time) Entry {
+func NewEntry(it *Item, form policy.Form, pr gql.PullRequest, r policy.Rubric, trust ledger.Trust, done time.Time) Entry {
 	is := it.Issue
 	if is == nil {
 		is = &gql.Issue{Number: it.Number(), Title: it.Content.Title}
@@ -81,7 +81,6 @@ func NewEntry(it *Item, pr gql.PullRequest, r policy.Rubric, trust ledger.Trust,
 		Created: is.CreatedAt, Opened: pr.CreatedAt, Merged: pr.MergedAt, Done: done,
 		Learnings: LearningsSection(pr.Body),
 	}
-	form := policy.ParseForm(is.Body, r)
 	for _, k := range r.Kinds {
 		if strings.EqualFold(k.Name, strings.TrimSpace(form.Value("kind"))) {
 			e.Kind = k.Name
@@ -425,12 +424,12 @@ func IsDistill(is *gql.Issue, trust ledger.Trust) bool {
 // The planner adds it just before the item's first "finished" write (the
 // done comment and the move to Done): a cycle that stops between them plans
 // it again, and the entry's marker makes the second append a no-op.
-func LearnAction(it *Item, pr gql.PullRequest, p *policy.Policy, trust ledger.Trust, now time.Time) Action {
+func LearnAction(it *Item, form policy.Form, pr gql.PullRequest, p *policy.Policy, trust ledger.Trust, now time.Time) Action {
 	if IsDistill(it.Issue, trust) {
 		return Action{Kind: Distill, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Value: p.Config.Learnings.Branch,
 			Why: "a distill issue reached Done: the next may open"}
 	}
-	e := NewEntry(it, pr, p.Rubric, trust, now)
+	e := NewEntry(it, form, pr, p.Rubric, trust, now)
 	why := "reached Done"
 	if pr.Number != 0 {
 		why = fmt.Sprintf("reached Done: #%d merged", pr.Number)
@@ -441,7 +440,11 @@ func LearnAction(it *Item, pr gql.PullRequest, p *policy.Policy, trust ledger.Tr
 
 // learn adds the LearnAction of an item the plan moves to Done.
 func (pl *planner) learn(it *Item, pr gql.PullRequest) {
-	pl.add(LearnAction(it, pr, pl.p, pl.trust, pl.now))
+	var form policy.Form
+	if it.Issue != nil {
+		form = pl.form(it.Issue)
+	}
+	pl.add(LearnAction(it, form, pr, pl.p, pl.trust, pl.now))
 }
 
 // DistillSpec is what the dispatch brief of a distill issue (see

@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -51,13 +52,19 @@ type planner struct {
 	// requeued are items this plan sent back to Ready; they may be
 	// dispatched again in the same cycle.
 	requeued []*Item
+	// forms are the issues' parsed forms: the snapshot's, and those the
+	// planner parsed itself.
+	forms map[string]policy.Form
+	// moved is the Status this plan moves each item to. The snapshot
+	// keeps what was observed: the planner never writes into it.
+	moved map[*Item]string
 }
 
 // MakePlan decides what one cycle does: it is a pure function of the
 // snapshot, the policy and the time, with no I/O, so every transition can be
 // tested from a table and a dry run is this plan printed.
 func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
-	pl := &planner{s: s, p: p, now: now, trust: ledger.Trust{Dispatcher: p.Config.Dispatcher},
+	pl := &planner{s: s, p: p, now: now, trust: s.Trust, moved: map[*Item]string{}, forms: maps.Clone(s.Forms),
 		plan: Plan{Now: now, WIPLimit: p.Config.WIPLimit}}
 	if missing := pl.missingOptions(); len(missing) > 0 {
 		pl.plan.Problems = append(pl.plan.Problems, missing...)
@@ -81,14 +88,14 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 		if pl.finishSummon(it) {
 			continue
 		}
-		if it.HasLabel(p.Config.Labels.SummonHuman) && it.Status() != policy.StatusDone {
+		if it.HasLabel(p.Config.Labels.SummonHuman) && pl.status(it) != policy.StatusDone {
 			pl.wait(it, true, pl.summonReason(it))
 			continue
 		}
 		if it.Issue == nil || !NeedsDetails(it.Item, p.Config.Labels.SummonHuman, now) {
 			continue // history, or closed by hand: left where it is
 		}
-		switch it.Status() {
+		switch pl.status(it) {
 		case "", policy.StatusInbox:
 			if IsDistill(it.Issue, pl.trust) {
 				pl.move(it, policy.StatusReady, "a distill issue the loop opened: its body is the work spec")
@@ -115,25 +122,74 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 	return pl.plan
 }
 
+// HoldsSlot reports whether an item whose Status is (or, once the plan is
+// carried out, will be) status counts against wip_limit: it is In Progress
+// or In Review, its issue is open, and no person was summoned to it. The
+// planner and the status report count with this one rule.
+func HoldsSlot(it *Item, status, summonLabel string) bool {
+	return (status == policy.StatusInProgress || status == policy.StatusInReview) &&
+		it.Content.State != "CLOSED" && !it.HasLabel(summonLabel)
+}
+
+// wip counts the items that hold a slot once the actions planned so far
+// are carried out.
+func (pl *planner) wip() int {
+	n := 0
+	for _, it := range pl.s.Items {
+		if HoldsSlot(it, pl.status(it), pl.p.Config.Labels.SummonHuman) {
+			n++
+		}
+	}
+	return n
+}
+
 func (pl *planner) add(a Action) { pl.plan.Actions = append(pl.plan.Actions, a) }
 
 func (pl *planner) wait(it *Item, human bool, why string) {
 	pl.plan.Waiting = append(pl.plan.Waiting, Wait{Issue: it.Number(), Title: it.Content.Title,
-		Status: it.Status(), OnHuman: human, Why: why})
+		Status: pl.status(it), OnHuman: human, Why: why})
+}
+
+// form is the issue's form, parsed once a cycle.
+func (pl *planner) form(is *gql.Issue) policy.Form {
+	f, ok := pl.forms[is.ID]
+	if !ok {
+		f = policy.ParseForm(is.Body, pl.p.Rubric)
+		if pl.forms == nil {
+			pl.forms = map[string]policy.Form{}
+		}
+		pl.forms[is.ID] = f
+	}
+	return f
+}
+
+// status is the item's Status once the actions planned so far are
+// carried out.
+func (pl *planner) status(it *Item) string {
+	if to, ok := pl.moved[it]; ok {
+		return to
+	}
+	return it.Status()
 }
 
 // move sets the item's Status, unless it already is there.
 func (pl *planner) move(it *Item, to, why string) {
 	pl.setField(it, policy.FieldStatus, to, why)
-	it.Values[policy.FieldStatus] = to
+	pl.moved[it] = to
 }
 
+// setField sets one of the item's single-select fields, unless it already
+// holds value.
 func (pl *planner) setField(it *Item, field, value, why string) {
-	if value == "" || it.Values[field] == value {
+	from := it.Values[field]
+	if field == policy.FieldStatus {
+		from = pl.status(it)
+	}
+	if value == "" || from == value {
 		return
 	}
 	pl.add(Action{Kind: SetField, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
-		Field: field, Value: value, From: it.Values[field], Why: why})
+		Field: field, Value: value, From: from, Why: why})
 }
 
 // missingOptions names the board fields and options the plan would need and
@@ -226,6 +282,7 @@ func (pl *planner) dispatch(ready []*Item) {
 		}
 		return len(rank) // no priority: after every priority
 	}
+	pl.plan.WIP = pl.wip()
 	slices.SortStableFunc(ready, func(a, b *Item) int {
 		return cmp.Or(cmp.Compare(prio(a), prio(b)), a.Issue.CreatedAt.Compare(b.Issue.CreatedAt), cmp.Compare(a.Number(), b.Number()))
 	})
@@ -319,7 +376,7 @@ const summonIntro = ": the nanobots loop needs a person here: "
 // the label would read as a maintainer handing the item back, with a fresh
 // budget of attempts. The comment is not posted again.
 func (pl *planner) finishSummon(it *Item) bool {
-	if it.Issue == nil || it.Status() == policy.StatusBlocked {
+	if it.Issue == nil || pl.status(it) == policy.StatusBlocked {
 		return false
 	}
 	last := ledger.Last(pl.trust.Notes(it.Issue), ledger.MarkTriage, ledger.MarkDispatch, ledger.MarkRequeue, ledger.MarkSummon, ledger.MarkDone)
@@ -350,7 +407,7 @@ func (pl *planner) finishSummon(it *Item) bool {
 // open (or whose state is unknown because they do not exist: not blocking).
 func (pl *planner) openBlockers(is *gql.Issue) []int {
 	var open []int
-	for _, n := range policy.ParseForm(is.Body, pl.p.Rubric).BlockedBy(pl.s.Repo) {
+	for _, n := range pl.form(is).BlockedBy(pl.s.Repo) {
 		if n != is.Number && pl.s.States[n] == "OPEN" {
 			open = append(open, n)
 		}

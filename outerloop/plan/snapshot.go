@@ -5,15 +5,19 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
 
 // Snapshot is what one cycle saw of GitHub. The planner reads nothing else.
 type Snapshot struct {
-	// Repo is "owner/name".
-	Repo string
+	// Repo is "owner/name"; DefaultBranch its default branch.
+	Repo, DefaultBranch string
 	// Viewer is the login of the token that reads the board and dispatches.
 	Viewer string
+	// Trust says whose markers count: every step of the cycle reads it
+	// from here.
+	Trust ledger.Trust
 	// Board is the board with its fields; Items are its cards that are
 	// issues of Repo, in board order (pull requests, drafts and other
 	// repositories' issues are left alone).
@@ -22,6 +26,10 @@ type Snapshot struct {
 	// New are open issues carrying the inbox label that are not on the
 	// board yet, oldest first, with their details.
 	New []*gql.Issue
+	// Forms are the issue-form answers of every issue read with its
+	// details, by issue ID, parsed once. An issue absent here is parsed by
+	// the planner when it needs it.
+	Forms map[string]policy.Form
 	// States maps issue numbers the plan may ask about (board items and
 	// the blockers their forms name) to OPEN or CLOSED; a number absent
 	// here is unknown (a blocker that does not exist).
@@ -33,9 +41,8 @@ type Snapshot struct {
 	Pinned int
 	// Refs are the agent's branches (claude/issue-N-…).
 	Refs []string
-	// Requests and Points are what reading the snapshot cost; Remaining is
-	// the GraphQL points left this hour.
-	Requests, Points, Remaining int
+	// Remaining is the GraphQL points left this hour.
+	Remaining int
 }
 
 // Item is a card on the board whose content is an issue of the repository.

@@ -152,9 +152,7 @@ func MakeStatus(in StatusInput) *Status {
 		st.Written = st.prev.written
 	}
 
-	// The board once the actions carried out took effect. The planner
-	// moves the snapshot's cards as it plans, so the board as observed is
-	// what each card's first planned move started from.
+	// The board as observed, then as the actions carried out left it.
 	state := map[int]string{}
 	titles := map[int]string{}
 	var order []int
@@ -162,12 +160,6 @@ func MakeStatus(in StatusInput) *Status {
 		state[it.Number()] = it.Status()
 		titles[it.Number()] = it.Content.Title
 		order = append(order, it.Number())
-	}
-	moved := map[int]bool{}
-	for _, a := range in.Plan.Actions {
-		if _, ok := state[a.Issue]; ok && !moved[a.Issue] && a.Kind == SetField && a.Field == policy.FieldStatus {
-			state[a.Issue], moved[a.Issue] = a.From, true
-		}
 	}
 	for _, is := range s.New {
 		titles[is.Number] = is.Title
@@ -204,7 +196,11 @@ func MakeStatus(in StatusInput) *Status {
 	if n[""] > 0 {
 		st.Counts = append(st.Counts, StateCount{noStatus, n[""]})
 	}
-	st.WIP = st.count(policy.StatusInProgress) + st.count(policy.StatusInReview)
+	for _, it := range s.Items {
+		if HoldsSlot(it, state[it.Number()], p.Config.Labels.SummonHuman) {
+			st.WIP++
+		}
+	}
 	st.InFlight = st.WIP + st.count(policy.StatusVerify)
 
 	// Who is needed. The plan's waits describe the board after the plan.

@@ -113,11 +113,10 @@ func TestStatusMatchesTheBoard(t *testing.T) {
 
 // TestStatusCountsTheBoardAfterTheCycle: the counts are the board once the
 // actions that were carried out took effect; failed ones change nothing.
-// The planner moved #2's card in the snapshot as it planned; its planned
-// move says where it stood.
+// The snapshot is the board as observed: the planner never moves its cards.
 func TestStatusCountsTheBoardAfterTheCycle(t *testing.T) {
 	p := defaultPolicy(t)
-	s := snap(card(policy.StatusReady, now, iss(1, complete)), card(policy.StatusInProgress, now, iss(2, complete)))
+	s := snap(card(policy.StatusReady, now, iss(1, complete)), card(policy.StatusReady, now, iss(2, complete)))
 	s.New = []*gql.Issue{iss(3, complete)}
 	at := now.Add(time.Minute)
 	done := []Done{

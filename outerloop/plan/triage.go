@@ -50,7 +50,7 @@ func (d decision) status() string {
 // arguments.
 func (pl *planner) decide(is *gql.Issue) decision {
 	r := pl.p.Rubric
-	form := policy.ParseForm(is.Body, r)
+	form := pl.form(is)
 	d := decision{Form: form, Kind: strings.TrimSpace(form.Value("kind")), Area: strings.TrimSpace(form.Value("area"))}
 	for _, f := range form.Missing(r) {
 		d.Missing = append(d.Missing, f.Label)
@@ -150,10 +150,6 @@ func (pl *planner) triage(it *Item) {
 		if len(cfg.Maintainers) > 0 {
 			pl.add(Action{Kind: Assign, Issue: is.Number, IssueID: is.ID, ItemID: it.ID, Users: cfg.Maintainers, Why: why})
 		}
-	}
-	from := it.Status()
-	if from == "" {
-		from = policy.StatusInbox
 	}
 	pl.move(it, d.status(), why)
 	switch d.Outcome {

@@ -91,18 +91,15 @@ func (pl *planner) inProgress(it *Item) {
 		// nothing: a cycle that finds its predecessor's dispatch without the
 		// move makes the move itself, a cycle later.
 		pl.wait(it, true, "In Progress without a dispatch by the loop: a person is on it")
-		pl.plan.WIP++
 		return
 	}
 	since := pl.now.Sub(last.Comment.CreatedAt)
 	if branch := pl.agentBranch(is.Number); branch != "" && since > pl.innerTimeout() {
 		pl.missingPR(it, branch, last)
-		pl.plan.WIP++
 		return
 	}
 	if since < pl.staleAfter() {
 		pl.wait(it, false, fmt.Sprintf("attempt %d dispatched %s ago; no pull request yet", last.Int("attempt"), roundDur(since)))
-		pl.plan.WIP++
 		return
 	}
 	pl.requeue(it, notes, fmt.Sprintf("attempt %d made no pull request in %s", last.Int("attempt"), roundDur(since)))
@@ -170,13 +167,11 @@ func (pl *planner) inReview(it *Item) {
 	switch {
 	case !ok:
 		pl.wait(it, true, "In Review, but no pull request closes it any more")
-		pl.plan.WIP++
 	case pr.State == "MERGED":
 		pl.move(it, policy.StatusVerify, fmt.Sprintf("pull request #%d merged", pr.Number))
 		pl.verify(it)
 	case pr.State == "OPEN":
 		pl.wait(it, true, fmt.Sprintf("pull request #%d waits for review", pr.Number))
-		pl.plan.WIP++
 	case is.State == "CLOSED":
 		pl.wait(it, false, fmt.Sprintf("pull request #%d closed unmerged and the issue closed by hand: left alone", pr.Number))
 	default:
