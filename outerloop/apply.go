@@ -71,7 +71,8 @@ var phases = []phase{
 	{"learn", func(a plan.Action) bool { return a.Kind == plan.Learn || a.Kind == plan.Distill }, nil},
 	{"comment", func(a plan.Action) bool { return a.Kind == plan.Comment }, (*applier).comments},
 	{"label and assign", func(a plan.Action) bool { return a.Kind == plan.AddLabels || a.Kind == plan.Assign }, nil},
-	{"dispatch", func(a plan.Action) bool { return a.Kind == plan.Dispatch || a.Kind == plan.Nudge }, (*applier).dispatches},
+	{"open pull requests", func(a plan.Action) bool { return a.Kind == plan.OpenPR }, nil},
+	{"dispatch", func(a plan.Action) bool { return a.Kind == plan.Dispatch }, (*applier).dispatches},
 	{"move", func(a plan.Action) bool { return a.Kind == plan.SetField && a.Field == policy.FieldStatus }, (*applier).setFields},
 }
 
@@ -320,8 +321,14 @@ func (a *applier) apply(ctx context.Context, d *plan.Done) error {
 	switch act.Kind {
 	case plan.AddLabels:
 		owner, repo := splitRepo(a.s.Repo)
-		_, _, err := a.c.bot().REST.Issues.AddLabelsToIssue(ctx, owner, repo, act.Issue, act.Labels)
+		n := act.Issue
+		if act.PR != 0 {
+			n = act.PR
+		}
+		_, _, err := a.c.bot().REST.Issues.AddLabelsToIssue(ctx, owner, repo, n, act.Labels)
 		return wrapREST("label", err)
+	case plan.OpenPR:
+		return a.openPR(ctx, d)
 	case plan.Assign:
 		owner, repo := splitRepo(a.s.Repo)
 		_, _, err := a.c.bot().REST.Issues.AddAssignees(ctx, owner, repo, act.Issue, act.Users)

@@ -93,9 +93,6 @@ func checkOnce(t *testing.T, h *harness) {
 				case ledger.MarkDispatch:
 					dispatches++
 					seen["dispatch attempt "+m.Fields["attempt"]]++
-				case ledger.MarkAskPR:
-					dispatches++
-					seen["ask for a pull request from "+m.Fields["branch"]]++
 				}
 			}
 		}

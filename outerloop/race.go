@@ -90,10 +90,10 @@ func firstUnseen(notes []ledger.Note, m ledger.Marker, seen, mine int64) *ledger
 	return nil
 }
 
-// workMarker is the marker that says what a dispatch or nudge body asks for.
+// workMarker is the marker that says what a dispatch body asks for.
 func workMarker(body string) ledger.Marker {
 	for _, m := range ledger.ParseMarkers(body) {
-		if m.Kind == ledger.MarkDispatch || m.Kind == ledger.MarkAskPR {
+		if m.Kind == ledger.MarkDispatch {
 			return m
 		}
 	}
@@ -102,8 +102,7 @@ func workMarker(body string) ledger.Marker {
 
 // firstOfSameWork returns the trusted note, in a comment older than the
 // comment numbered mine, that asks for the same work as m: a dispatch of
-// the same attempt (or a later one), or a request for a pull request from
-// the same branch.
+// the same attempt (or a later one).
 func firstOfSameWork(notes []ledger.Note, m ledger.Marker, mine int64) *ledger.Note {
 	for i := range notes {
 		n := &notes[i]
@@ -113,10 +112,6 @@ func firstOfSameWork(notes []ledger.Note, m ledger.Marker, mine int64) *ledger.N
 		switch m.Kind {
 		case ledger.MarkDispatch:
 			if n.Int("attempt") >= m.Int("attempt") {
-				return n
-			}
-		case ledger.MarkAskPR:
-			if n.Fields["branch"] == m.Fields["branch"] {
 				return n
 			}
 		}
