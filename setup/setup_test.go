@@ -151,8 +151,8 @@ func TestBareRepositoryBecomesReady(t *testing.T) {
 	}
 
 	dry, writes, out := e.bootstrap(true)
-	if writes != 0 || dry.Changes() != 10 {
-		t.Errorf("dry run: %d writes and %d changes, want 0 and 10 (4 labels, 3 fields, issue, pin, link)", writes, dry.Changes())
+	if writes != 0 || dry.Changes() != 11 {
+		t.Errorf("dry run: %d writes and %d changes, want 0 and 11 (5 labels, 3 fields, issue, pin, link)", writes, dry.Changes())
 	}
 	for _, want := range []string{
 		"create  label nanobots:inbox (#c5def5)",
@@ -168,8 +168,8 @@ func TestBareRepositoryBecomesReady(t *testing.T) {
 	}
 
 	res, writes, _ := e.bootstrap(false)
-	if res.Changes() != 10 || writes != 10 || len(res.Blocked()) != 0 {
-		t.Errorf("bootstrap: %d changes, %d writes, %d blocked; want 10, 10, 0", res.Changes(), writes, len(res.Blocked()))
+	if res.Changes() != 11 || writes != 11 || len(res.Blocked()) != 0 {
+		t.Errorf("bootstrap: %d changes, %d writes, %d blocked; want 11, 11, 0", res.Changes(), writes, len(res.Blocked()))
 	}
 	again, writes, out := e.bootstrap(false)
 	if writes != 0 || len(again.Steps) != 0 {
@@ -416,7 +416,7 @@ func TestBootstrapWithoutLinkOffersIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Changes() != 9 || !strings.Contains(out.String(), `offer   to link board octo/1 to octo/demo: not linked`) ||
+	if res.Changes() != 10 || !strings.Contains(out.String(), `offer   to link board octo/1 to octo/demo: not linked`) ||
 		!strings.Contains(out.String(), `run "nanobots bootstrap --link"`) {
 		t.Errorf("%d changes; output:\n%s", res.Changes(), out.String())
 	}
