@@ -236,6 +236,11 @@ func (o fieldValueObj) Field(ctx context.Context, name string, args map[string]a
 		}
 		return gtime(o.it.UpdatedAt), nil
 	case "creator":
+		// Who set the value; a built-in value (Title, Labels…) and one the
+		// world set without an actor read as the board's owner.
+		if v, ok := o.it.Values[f]; ok && v.By != nil {
+			return g.owner(v.By), nil
+		}
 		return g.owner(o.it.Project.Owner), nil
 	case "text":
 		if f.DataType == "TITLE" {

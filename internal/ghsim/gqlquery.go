@@ -92,6 +92,11 @@ func (g *gq) hasScope(scope string) bool {
 
 // needProjectScope is GitHub's answer to a token without the project scope.
 func (g *gq) needProjectScope(write bool) error {
+	if g.c.app() {
+		// GITHUB_TOKEN "is scoped to the repository level and cannot
+		// access Projects" (research/github-api.md §1.6).
+		return forbiddenf(integrationRefusal)
+	}
 	want := "read:project"
 	if write {
 		want = "project"
@@ -111,7 +116,7 @@ func (g *gq) needProjectScope(write bool) error {
 // canSeeProject: a user's board is its owner's; an organization's is its
 // members'. (Public boards are out of nanobots' scope.)
 func (g *gq) canSeeProject(p *Project) bool {
-	if g.c.user == nil {
+	if g.c.user == nil || g.c.app() {
 		return false
 	}
 	if p.Owner == g.c.user {
