@@ -138,6 +138,9 @@ func (q queryRoot) Field(ctx context.Context, name string, args map[string]any) 
 		if g.c.user == nil {
 			return nil, gqlengine.Errorf("", "This endpoint requires you to be authenticated.")
 		}
+		if g.c.user.Type == "Bot" {
+			return botViewer{g.owner(g.c.user)}, nil
+		}
 		return g.owner(g.c.user), nil
 	case "user", "organization":
 		login := argString(args, "login")

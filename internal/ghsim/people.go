@@ -1,6 +1,7 @@
 package ghsim
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -352,4 +353,18 @@ func (g *gq) userContentEdits(is *Issue, args map[string]any) (any, error) {
 type timelineItem struct {
 	at   time.Time
 	item any
+}
+
+// botViewer is an installation token's viewer. Query.viewer is a User, so
+// GitHub answers with the bot as a User whose login keeps its "[bot]"
+// (e.g. "github-actions[bot]"), unlike the Bot the bot is everywhere else.
+type botViewer struct{ ownerObj }
+
+func (v botViewer) TypeName() string { return "User" }
+
+func (v botViewer) Field(ctx context.Context, name string, args map[string]any) (any, error) {
+	if name == "login" {
+		return v.u.Login, nil
+	}
+	return v.ownerObj.Field(ctx, name, args)
 }

@@ -1235,6 +1235,9 @@ func getAuthenticated(c *call, p map[string]string) (int, any) {
 	if c.user == nil {
 		return 0, &apiError{status: http.StatusUnauthorized, message: "Requires authentication"}
 	}
+	if c.app() {
+		return 0, c.refuse(http.StatusForbidden, integrationRefusal) // an installation is no user
+	}
 	return http.StatusOK, c.publicUserJSON(c.user, true)
 }
 
