@@ -175,24 +175,25 @@ func TestActionsPermissionsMatchTheOuterWorkflow(t *testing.T) {
 
 // action is one thing a person tries, and whether a role may do it.
 type action struct {
-	name  string
-	least string // the weakest role that may
-	try   func(t *testing.T, s *sim, c *github.Client, login string) error
+	name    string
+	least   string // the weakest role that may
+	refused int    // GitHub's status for a role that may not
+	try     func(t *testing.T, s *sim, c *github.Client, login string) error
 }
 
 func TestPermissionMatrix(t *testing.T) {
 	ctx := context.Background()
 	const o, r = "octo", "demo"
 	actions := []action{
-		{"comment", "none", func(t *testing.T, s *sim, c *github.Client, _ string) error {
+		{"comment", "none", 0, func(t *testing.T, s *sim, c *github.Client, _ string) error {
 			_, _, err := c.Issues.CreateComment(ctx, o, r, 1, &github.IssueComment{Body: github.String("me too")})
 			return err
 		}},
-		{"open an issue", "none", func(t *testing.T, s *sim, c *github.Client, _ string) error {
+		{"open an issue", "none", 0, func(t *testing.T, s *sim, c *github.Client, _ string) error {
 			_, _, err := c.Issues.Create(ctx, o, r, &github.IssueRequest{Title: github.String("idea")})
 			return err
 		}},
-		{"edit own issue", "none", func(t *testing.T, s *sim, c *github.Client, _ string) error {
+		{"edit own issue", "none", 0, func(t *testing.T, s *sim, c *github.Client, _ string) error {
 			is, _, err := c.Issues.Create(ctx, o, r, &github.IssueRequest{Title: github.String("mine")})
 			if err != nil {
 				return err
@@ -200,7 +201,7 @@ func TestPermissionMatrix(t *testing.T) {
 			_, _, err = c.Issues.Edit(ctx, o, r, is.GetNumber(), &github.IssueRequest{Title: github.String("mine, edited"), Body: github.String("more")})
 			return err
 		}},
-		{"close own issue", "none", func(t *testing.T, s *sim, c *github.Client, _ string) error {
+		{"close own issue", "none", 0, func(t *testing.T, s *sim, c *github.Client, _ string) error {
 			is, _, err := c.Issues.Create(ctx, o, r, &github.IssueRequest{Title: github.String("mine")})
 			if err != nil {
 				return err
@@ -208,19 +209,19 @@ func TestPermissionMatrix(t *testing.T) {
 			_, _, err = c.Issues.Edit(ctx, o, r, is.GetNumber(), &github.IssueRequest{State: github.String("closed")})
 			return err
 		}},
-		{"edit another's issue", "write", func(t *testing.T, s *sim, c *github.Client, _ string) error {
+		{"edit another's issue", "write", 403, func(t *testing.T, s *sim, c *github.Client, _ string) error {
 			_, _, err := c.Issues.Edit(ctx, o, r, 1, &github.IssueRequest{Body: github.String("rewritten")})
 			return err
 		}},
-		{"label another's issue", "triage", func(t *testing.T, s *sim, c *github.Client, _ string) error {
+		{"label another's issue", "triage", 403, func(t *testing.T, s *sim, c *github.Client, _ string) error {
 			_, _, err := c.Issues.AddLabelsToIssue(ctx, o, r, 2, []string{"bug"})
 			return err
 		}},
-		{"close another's issue", "triage", func(t *testing.T, s *sim, c *github.Client, _ string) error {
+		{"close another's issue", "triage", 403, func(t *testing.T, s *sim, c *github.Client, _ string) error {
 			_, _, err := c.Issues.Edit(ctx, o, r, 3, &github.IssueRequest{State: github.String("closed")})
 			return err
 		}},
-		{"edit another's comment", "write", func(t *testing.T, s *sim, c *github.Client, _ string) error {
+		{"edit another's comment", "write", 403, func(t *testing.T, s *sim, c *github.Client, _ string) error {
 			cm, _, err := s.octo().Issues.CreateComment(ctx, o, r, 1, &github.IssueComment{Body: github.String("octo's")})
 			if err != nil {
 				t.Fatal(err)
@@ -228,12 +229,12 @@ func TestPermissionMatrix(t *testing.T) {
 			_, _, err = c.Issues.EditComment(ctx, o, r, cm.GetID(), &github.IssueComment{Body: github.String("not octo's")})
 			return err
 		}},
-		{"push to the repository", "write", func(t *testing.T, s *sim, c *github.Client, login string) error {
+		{"push to the repository", "write", 404, func(t *testing.T, s *sim, c *github.Client, login string) error {
 			_, _, err := c.Repositories.CreateFile(ctx, o, r, "by-"+login+".txt", &github.RepositoryContentFileOptions{
 				Message: github.String("push"), Content: []byte("x")})
 			return err
 		}},
-		{"create a branch in the repository", "write", func(t *testing.T, s *sim, c *github.Client, login string) error {
+		{"create a branch in the repository", "write", 404, func(t *testing.T, s *sim, c *github.Client, login string) error {
 			ref, _, err := c.Git.GetRef(ctx, o, r, "refs/heads/main")
 			if err != nil {
 				t.Fatal(err)
@@ -241,12 +242,12 @@ func TestPermissionMatrix(t *testing.T) {
 			_, _, err = c.Git.CreateRef(ctx, o, r, &github.Reference{Ref: github.String("refs/heads/" + login), Object: ref.Object})
 			return err
 		}},
-		{"merge", "write", func(t *testing.T, s *sim, c *github.Client, login string) error {
+		{"merge", "write", 403, func(t *testing.T, s *sim, c *github.Client, login string) error {
 			pr := octoPull(t, s, "merge-"+login)
 			_, _, err := c.PullRequests.Merge(ctx, o, r, pr, "", nil)
 			return err
 		}},
-		{"fork, push to the fork, open a PR from it and close it", "none", func(t *testing.T, s *sim, c *github.Client, login string) error {
+		{"fork, push to the fork, open a PR from it and close it", "none", 0, func(t *testing.T, s *sim, c *github.Client, login string) error {
 			if err := forkAndPush(ctx, c, login, "fix"); err != nil {
 				return err
 			}
@@ -258,12 +259,12 @@ func TestPermissionMatrix(t *testing.T) {
 			_, _, err = c.PullRequests.Edit(ctx, o, r, pr.GetNumber(), &github.PullRequest{State: github.String("closed")})
 			return err
 		}},
-		{"close another's PR", "triage", func(t *testing.T, s *sim, c *github.Client, login string) error {
+		{"close another's PR", "triage", 403, func(t *testing.T, s *sim, c *github.Client, login string) error {
 			pr := octoPull(t, s, "close-"+login)
 			_, _, err := c.PullRequests.Edit(ctx, o, r, pr, &github.PullRequest{State: github.String("closed")})
 			return err
 		}},
-		{"retitle another's PR", "write", func(t *testing.T, s *sim, c *github.Client, login string) error {
+		{"retitle another's PR", "write", 403, func(t *testing.T, s *sim, c *github.Client, login string) error {
 			pr := octoPull(t, s, "retitle-"+login)
 			_, _, err := c.PullRequests.Edit(ctx, o, r, pr, &github.PullRequest{Title: github.String("mine now")})
 			return err
@@ -282,9 +283,22 @@ func TestPermissionMatrix(t *testing.T) {
 					t.Errorf("%s may %s; got %v", role, a.name, err)
 				case !want && err == nil:
 					t.Errorf("%s may not %s; it was allowed", role, a.name)
-				case !want && status(err) != http.StatusForbidden && status(err) != http.StatusNotFound:
-					t.Errorf("%s, %s: refused with %v, want GitHub's 403 or 404", role, a.name, err)
+				case !want && status(err) != a.refused:
+					t.Errorf("%s, %s: refused with %v, want GitHub's %d", role, a.name, err, a.refused)
 				}
+			}
+			// What was refused left no trace.
+			r := s.world.Repo("octo/demo")
+			s.world.Lock()
+			defer s.world.Unlock()
+			if rewritten := r.Issue(1).Body == "rewritten"; rewritten != (rank(role) >= rank("write")) {
+				t.Errorf("%s: #1 rewritten = %v", role, rewritten)
+			}
+			if labelled := len(r.Issue(2).Events) > 1; labelled != (rank(role) >= rank("triage")) {
+				t.Errorf("%s: #2 labelled = %v (events %d)", role, labelled, len(r.Issue(2).Events))
+			}
+			if _, pushed := r.Branches[login]; pushed != (rank(role) >= rank("write")) {
+				t.Errorf("%s: branch pushed = %v", role, pushed)
 			}
 		})
 	}
@@ -425,12 +439,28 @@ func TestLabelEventsRecordTheActor(t *testing.T) {
 		t.Errorf("REST events:\n got %q\nwant %q", got, want)
 	}
 
+	// A label added through GraphQL records its actor too.
+	s.world.Lock()
+	is1, bug := s.world.Repo("octo/demo").Issue(1), s.world.Repo("octo/demo").Labels["bug"]
+	s.world.Unlock()
+	res := s.gqlAs("sim-tess", `mutation($i: ID!, $l: [ID!]!) { addLabelsToLabelable(input: {labelableId: $i, labelIds: $l}) { clientMutationId } }`,
+		map[string]any{"i": is1.NodeID, "l": []string{bug.NodeID}})
+	if res["errors"] != nil {
+		t.Fatal(res["errors"])
+	}
+	res = s.gqlAs("sim-eve", `mutation($i: ID!, $l: [ID!]!) { removeLabelsFromLabelable(input: {labelableId: $i, labelIds: $l}) { clientMutationId } }`,
+		map[string]any{"i": is1.NodeID, "l": []string{bug.NodeID}})
+	if e := firstError(t, res); e["type"] != "FORBIDDEN" {
+		t.Errorf("eve removes a label over GraphQL: %v, want FORBIDDEN", e)
+	}
+
 	out := s.gqlAs("ghp_octo", `query($n: Int!) { repository(owner: "octo", name: "demo") { issue(number: $n) {
 		timelineItems(first: 50, itemTypes: [LABELED_EVENT]) { nodes { __typename ... on LabeledEvent { createdAt actor { login } label { name } } } } } } }`,
 		map[string]any{"n": 1})
 	nodes, _ := dig(out, "data", "repository", "issue", "timelineItems", "nodes").([]any)
-	if len(nodes) != 2 || dig(nodes, "1", "actor", "login") != "tess" || dig(nodes, "1", "label", "name") != "nanobots:approved" {
-		t.Errorf("GraphQL LABELED_EVENT items: %v, want two, the second nanobots:approved by tess", out)
+	if len(nodes) != 3 || dig(nodes, "1", "actor", "login") != "tess" || dig(nodes, "1", "label", "name") != "nanobots:approved" ||
+		dig(nodes, "2", "actor", "login") != "tess" || dig(nodes, "2", "label", "name") != "bug" {
+		t.Errorf("GraphQL LABELED_EVENT items: %v, want three: inbox by mona, approved and bug by tess", out)
 	}
 }
 
@@ -556,4 +586,29 @@ func outerWorkflowPermissions(t *testing.T) map[string]string {
 		t.Fatal("the outer workflow's job grants no permissions; has its layout changed?")
 	}
 	return out
+}
+
+func TestPrivateRepositoryHidesFromOutsiders(t *testing.T) {
+	s := newSim(t)
+	ctx := context.Background()
+	w := s.world
+	r := w.AddRepo("octo", "secret", map[string]string{"README.md": "x"})
+	w.CreateIssue(r, w.User("octo"), "plans", "")
+	w.Lock()
+	r.Private = true
+	w.Unlock()
+	for login, role := range map[string]string{"eve": "none", "rita": "read"} {
+		if _, err := w.AddPerson(r, login, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := s.client("sim-eve").REST.Issues.Get(ctx, "octo", "secret", 1); status(err) != http.StatusNotFound {
+		t.Errorf("eve reads a private issue: %v, want 404", err)
+	}
+	if _, _, err := s.client("sim-eve").REST.Repositories.CreateFork(ctx, "octo", "secret", nil); status(err) != http.StatusNotFound {
+		t.Errorf("eve forks a private repository: %v, want 404", err)
+	}
+	if _, _, err := s.client("sim-rita").REST.Issues.CreateComment(ctx, "octo", "secret", 1, &github.IssueComment{Body: github.String("hi")}); err != nil {
+		t.Errorf("rita (read) comments: %v", err)
+	}
 }
