@@ -315,6 +315,13 @@ func (o repoObj) Field(ctx context.Context, name string, args map[string]any) (a
 		return g.c.html() + "/" + r.FullName(), nil
 	case "isPrivate":
 		return r.Private, nil
+	case "isFork":
+		return r.Parent != nil, nil
+	case "parent":
+		if r.Parent == nil || r.Parent.Private && r.Parent.Permission(g.c.login()) == "none" {
+			return nil, nil
+		}
+		return repoObj{g, r.Parent}, nil
 	case "visibility":
 		if r.Private {
 			return "PRIVATE", nil

@@ -366,6 +366,10 @@ func TestPullRequestFromAForkMerges(t *testing.T) {
 	if err != nil || !fork.GetFork() || fork.GetParent().GetFullName() != "octo/demo" {
 		t.Fatalf("fork: %+v (%v), want eve/demo, a fork of octo/demo", fork, err)
 	}
+	out := s.gqlAs("sim-eve", `{ repository(owner: "eve", name: "demo") { isFork parent { nameWithOwner } } }`, nil)
+	if dig(out, "data", "repository", "isFork") != true || dig(out, "data", "repository", "parent", "nameWithOwner") != "octo/demo" {
+		t.Errorf("GraphQL eve/demo: %v, want a fork of octo/demo", out)
+	}
 	if _, _, _, err := eve.Repositories.GetContents(ctx, "octo", "demo", "fix-by-eve.txt", nil); status(err) != http.StatusNotFound {
 		t.Fatalf("the fork's commit reached the upstream: %v", err)
 	}
