@@ -51,6 +51,9 @@ func (g *gq) writableProject(id string) (*Project, error) {
 	if err != nil || !g.canSeeProject(p) {
 		return nil, notFoundf("Could not resolve to a node with the global id of '%s'", id)
 	}
+	if !g.canWriteProject(p) {
+		return nil, g.refusef("%s does not have permission to update this project.", g.c.login())
+	}
 	return p, nil
 }
 
@@ -153,6 +156,9 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		f, err := lookup[*Field](g, argString(in, "fieldId"))
 		if err != nil || !g.canSeeProject(f.Project) {
 			return nil, notFoundf("Could not resolve to a node with the global id of '%s'", argString(in, "fieldId"))
+		}
+		if !g.canWriteProject(f.Project) {
+			return nil, g.refusef("%s does not have permission to update this project.", g.c.login())
 		}
 		if n := argString(in, "name"); n != "" && n != f.Name {
 			if f.Project.FieldByName(n) != nil {

@@ -42,7 +42,7 @@ func (o projectObj) Field(ctx context.Context, name string, args map[string]any)
 	case "owner":
 		return g.owner(p.Owner), nil
 	case "viewerCanUpdate":
-		return g.canSeeProject(p) && g.hasScope("project"), nil
+		return g.canSeeProject(p) && g.canWriteProject(p) && g.hasScope("project"), nil
 	case "fields":
 		return conn("ProjectV2FieldConfigurationConnection", p.Fields, func(f *Field) any { return fieldObj{g, f} }, args)
 	case "field":

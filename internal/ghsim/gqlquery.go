@@ -119,7 +119,7 @@ func (g *gq) canSeeProject(p *Project) bool {
 	if g.c.user == nil || g.c.app() {
 		return false
 	}
-	if p.Owner == g.c.user {
+	if p.Owner == g.c.user || p.Collaborators[strings.ToLower(g.c.user.Login)] != "" {
 		return true
 	}
 	return p.Owner.Type == "Organization" && g.w.IsMember(p.Owner, g.c.user)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -367,4 +368,38 @@ func (v botViewer) Field(ctx context.Context, name string, args map[string]any) 
 		return v.u.Login, nil
 	}
 	return v.ownerObj.Field(ctx, name, args)
+}
+
+// ProjectRoles are the roles a board can be shared with.
+var ProjectRoles = []string{"READER", "WRITER", "ADMIN"}
+
+// ShareProject shares a board with a person as READER, WRITER or ADMIN,
+// as its owner does in the board's settings ("Manage access"), so that
+// person may read it or move its cards through the API.
+func (w *World) ShareProject(p *Project, login, role string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	u := w.User(login)
+	if u == nil || u.Type != "User" {
+		return fmt.Errorf("no person %q", login)
+	}
+	if !slices.Contains(ProjectRoles, role) {
+		return fmt.Errorf("project role %q: want one of %s", role, strings.Join(ProjectRoles, ", "))
+	}
+	if p.Collaborators == nil {
+		p.Collaborators = map[string]string{}
+	}
+	p.Collaborators[strings.ToLower(login)] = role
+	return nil
+}
+
+// canWriteProject: the owner, an organization's members, and people the
+// board is shared with as WRITER or ADMIN may change it; a READER may not.
+func (g *gq) canWriteProject(p *Project) bool {
+	if !g.canSeeProject(p) {
+		return false
+	}
+	role, shared := p.Collaborators[strings.ToLower(g.c.user.Login)]
+	return !shared || role != "READER" || p.Owner == g.c.user ||
+		p.Owner.Type == "Organization" && g.w.IsMember(p.Owner, g.c.user)
 }

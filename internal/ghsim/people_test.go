@@ -616,3 +616,43 @@ func TestPrivateRepositoryHidesFromOutsiders(t *testing.T) {
 		t.Errorf("rita (read) comments: %v", err)
 	}
 }
+
+func TestSharedBoardAndWhoMovesCards(t *testing.T) {
+	s := newSim(t)
+	w := s.world
+	p, r := w.Project("octo", 1), w.Repo("octo/demo")
+	it, err := w.AddItem(p, r.Issue(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for login, role := range map[string]string{"max": "maintain", "rita": "read", "eve": "none"} {
+		if _, err := w.AddPerson(r, login, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.ShareProject(p, "max", "WRITER"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.ShareProject(p, "rita", "READER"); err != nil {
+		t.Fatal(err)
+	}
+	status := p.FieldByName("Status")
+	const move = `mutation($p: ID!, $i: ID!, $f: ID!, $o: String!) { updateProjectV2ItemFieldValue(input: {projectId: $p, itemId: $i, fieldId: $f, value: {singleSelectOptionId: $o}}) { projectV2Item { fieldValueByName(name: "Status") { ... on ProjectV2ItemFieldSingleSelectValue { name creator { login } } } } } }`
+	vars := map[string]any{"p": p.NodeID, "i": it.NodeID, "f": status.NodeID, "o": status.OptionByName("Ready").ID}
+
+	out := s.gqlAs("sim-max", move, vars)
+	v := dig(out, "data", "updateProjectV2ItemFieldValue", "projectV2Item", "fieldValueByName")
+	if dig(v, "name") != "Ready" || dig(v, "creator", "login") != "max" {
+		t.Errorf("max (WRITER) moves the card: %v, want Ready set by max", out)
+	}
+	for tok, want := range map[string]string{"sim-rita": "FORBIDDEN", "sim-eve": "NOT_FOUND", "ghs_outer": "FORBIDDEN"} {
+		if e := firstError(t, s.gqlAs(tok, move, vars)); e["type"] != want {
+			t.Errorf("%s moves the card: %v, want %s", tok, e, want)
+		}
+	}
+	w.Lock()
+	defer w.Unlock()
+	if got := it.OptionName("Status"); got != "Ready" || len(it.History) != 1 || it.History[0].By != "max" {
+		t.Errorf("Status %q, history %+v; want Ready by max only", got, it.History)
+	}
+}

@@ -216,6 +216,9 @@ type Project struct {
 	// CloseSetsDone is GitHub's built-in workflow, on by default on a new
 	// board: when an item's issue or pull request closes, Status becomes Done.
 	CloseSetsDone bool
+	// Collaborators are people the board is shared with, by lower-case
+	// login: READER, WRITER or ADMIN (see people.go).
+	Collaborators map[string]string
 }
 
 // Field is a project field. DataType is GitHub's ProjectV2FieldType:
