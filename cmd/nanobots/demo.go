@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 
 	"github.com/spf13/cobra"
 
@@ -29,9 +28,6 @@ of outcome shows.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
 			opts.Version = version.String()
 			return demo.Run(ctx, s.Out, opts)
 		},
