@@ -95,12 +95,16 @@ func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, p
 			continue
 		}
 		var err error
+		// cause keeps the error of an action applied one at a time, so
+		// the caller can still tell its kind (errors.Is); d.Err is its text.
+		var cause error
+		var causeOf *plan.Done
 		if ph.batch != nil {
 			err = ph.batch(&a, ctx, ds)
 		} else {
 			for _, d := range ds {
 				if err = a.apply(ctx, d); err != nil {
-					d.Err = err.Error()
+					d.Err, cause, causeOf = err.Error(), err, d
 					break
 				}
 				d.At = now()
@@ -116,6 +120,9 @@ func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, p
 			}
 		}
 		if err != nil || failed != nil {
+			if failed != nil && failed == causeOf {
+				return done, fmt.Errorf("%s: %w", failed.Action, cause)
+			}
 			if failed != nil {
 				return done, fmt.Errorf("%s: %s", failed.Action, failed.Err)
 			}
