@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
@@ -32,7 +34,7 @@ func TestSetupBoardOfAnOrganization(t *testing.T) {
 	srv, c := setupSim(t, w)
 	ctx := context.Background()
 
-	b, err := gql.ReadSetupBoard(ctx, c, gql.OwnerOrganization, "acme", 1)
+	b, err := gql.ReadBoardSetup(ctx, c, gql.OwnerOrganization, "acme", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,11 +45,11 @@ func TestSetupBoardOfAnOrganization(t *testing.T) {
 	if b.Points != 1 || srv.Log.Totals().Requests != 1 {
 		t.Errorf("%d points, %d requests; want 1 and 1", b.Points, srv.Log.Totals().Requests)
 	}
-	if _, err := gql.ReadSetupBoard(ctx, c, gql.OwnerUser, "acme", 1); err == nil {
+	if _, err := gql.ReadBoardSetup(ctx, c, gql.OwnerUser, "acme", 1); err == nil {
 		t.Error("read an organization's board as a user's")
 	}
 
-	f, err := gql.CreateSingleSelectField(ctx, c, b.ID, "Size", []gql.SetupOption{{Name: "S", Color: "BLUE"}, {Name: "L", Color: "RED", Description: "big"}})
+	f, err := gql.CreateSingleSelectField(ctx, c, b.ID, "Size", []gql.Option{{Name: "S", Color: "BLUE"}, {Name: "L", Color: "RED", Description: "big"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,10 @@ func TestSetupBoardOfAnOrganization(t *testing.T) {
 	}
 }
 
-func TestSetupRepoNamesBotsAsRESTDoes(t *testing.T) {
+// TestSetupRepoReadsStatusIssuesAsTheCycleDoes: bootstrap and doctor read
+// the status issue candidates with the cycle's own fragment, so the same
+// issues decode to the same values, and a bot is an Actor of type Bot.
+func TestSetupRepoReadsStatusIssuesAsTheCycleDoes(t *testing.T) {
 	w := ghsim.Demo(nil)
 	r := w.Repo("octo/demo")
 	w.CreateIssue(r, w.User(ghsim.ActionsBot), "status", "<!-- nanobots:status -->", "nanobots:status")
@@ -68,7 +73,18 @@ func TestSetupRepoNamesBotsAsRESTDoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(repo.Labelled) != 1 || repo.Labelled[0].Author != ghsim.ActionsBot || repo.Labelled[0].State != "OPEN" || repo.Private {
+	bot := gql.Actor{Login: "github-actions", Type: "Bot"}
+	if len(repo.Labelled) != 1 || repo.Labelled[0].Author != bot || repo.Labelled[0].State != "OPEN" || repo.Private {
 		t.Errorf("repo %+v", repo)
+	}
+	cy, err := gql.ReadCycle(context.Background(), c, gql.CycleQuery{
+		OwnerType: gql.OwnerUser, Owner: "octo", Number: 1, Repo: "octo/demo",
+		InboxLabel: "nanobots:inbox", StatusLabel: "nanobots:status", RefPrefix: "claude/issue-",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(cy.StatusIssues, repo.Labelled); diff != "" {
+		t.Errorf("the cycle and bootstrap read the candidates differently (-cycle +setup):\n%s", diff)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 )
@@ -192,7 +193,7 @@ type remote struct {
 	workflows    []*github.Workflow
 	workflowsErr error
 
-	board     *gql.SetupBoard
+	board     *gql.Board
 	boardErr  error
 	otherType bool // the board was found under the other owner type
 
@@ -252,13 +253,13 @@ func (d *doctor) gather(ctx context.Context) *remote {
 
 	prj := d.cfg.Project
 	typ := gql.OwnerType(prj.OwnerType)
-	g.board, g.boardErr = gql.ReadSetupBoard(ctx, g.c, typ, prj.Owner, prj.Number)
+	g.board, g.boardErr = gql.ReadBoardSetup(ctx, g.c, typ, prj.Owner, prj.Number)
 	if g.boardErr != nil && errorType(g.boardErr) == "NOT_FOUND" {
 		other := gql.OwnerUser
 		if typ == gql.OwnerUser {
 			other = gql.OwnerOrganization
 		}
-		if _, err := gql.ReadSetupBoard(ctx, g.c, other, prj.Owner, prj.Number); err == nil {
+		if _, err := gql.ReadBoardSetup(ctx, g.c, other, prj.Owner, prj.Number); err == nil {
 			g.otherType = true
 		}
 	}
@@ -531,7 +532,8 @@ func (d *doctor) statusIssueCheck(g *remote) {
 		d.skip("status-issue", "the repository was not read")
 		return
 	}
-	si, found := statusIssue(g.repo.Labelled, cfg.Dispatcher)
+	si := ledger.Trust{Dispatcher: cfg.Dispatcher}.StatusIssue(g.repo.Labelled)
+	found := si != nil
 	full := len(g.repo.Pinned) >= maxPinned
 	noRoom := fmt.Sprintf("%s pins %d issues already (%s), GitHub's most", cfg.Repo, maxPinned, issueList(g.repo.Pinned))
 	unpin := "unpin one of them (on the issue's page, \"Unpin issue\"), then run \"nanobots bootstrap\""

@@ -13,6 +13,7 @@ import (
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 	"github.com/nanobots/nanobots/setup"
@@ -194,7 +195,7 @@ func TestBareRepositoryBecomesReady(t *testing.T) {
 		t.Errorf("Status options %s, want %s", got, want)
 	}
 	r := w.Repo("octo/demo")
-	if len(r.Pinned) != 1 || !strings.HasPrefix(r.Pinned[0].Body, setup.StatusMarker+"\n") || r.Pinned[0].Author.Login != "octo" {
+	if len(r.Pinned) != 1 || !strings.HasPrefix(r.Pinned[0].Body, ledger.StatusMarker+"\n") || r.Pinned[0].Author.Login != "octo" {
 		t.Errorf("pinned %+v, want the status issue by octo with the marker first", r.Pinned)
 	}
 }
