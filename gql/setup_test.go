@@ -7,31 +7,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
 )
-
-func setupSim(t *testing.T, w *ghsim.World) (*ghsim.Server, *ghclient.Client) {
-	t.Helper()
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatalf("start the simulator: %v", err)
-	}
-	url, stop := srv.Start()
-	t.Cleanup(stop)
-	c, err := ghclient.New(ghclient.Settings{APIURL: url, GraphQLURL: url + "/graphql"}, "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
-}
 
 func TestSetupBoardOfAnOrganization(t *testing.T) {
 	w := ghsim.Demo(nil)
 	org := w.AddUser("acme", "Organization")
 	w.AddMember(org, w.User("octo"))
 	w.AddProject(org, "acme board")
-	srv, c := setupSim(t, w)
+	srv, c := startSim(t, w)
 	ctx := context.Background()
 
 	b, err := gql.ReadBoardSetup(ctx, c, gql.OwnerOrganization, "acme", 1)
@@ -68,7 +52,7 @@ func TestSetupRepoReadsStatusIssuesAsTheCycleDoes(t *testing.T) {
 	w := ghsim.Demo(nil)
 	r := w.Repo("octo/demo")
 	w.CreateIssue(r, w.User(ghsim.ActionsBot), "status", "<!-- nanobots:status -->", "nanobots:status")
-	_, c := setupSim(t, w)
+	_, c := startSim(t, w)
 	repo, err := gql.ReadSetupRepo(context.Background(), c, "octo/demo", "nanobots:status")
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 	"github.com/nanobots/nanobots/outerloop"
 )
 
@@ -242,23 +243,18 @@ func TestABoardPageFailsInTheMiddle(t *testing.T) {
 // writes.
 func TestTheReserve(t *testing.T) {
 	h := newHarness(t, nil)
-	srv, err := ghsim.New(h.world, ghsim.WithLimits(ghsim.Limits{Core: 5000, GraphQL: 400, ContentPerMinute: 80, ContentPerHour: 500}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop := srv.Start()
-	defer stop()
+	sim := simtest.Start(t, h.world, simtest.WithServer(ghsim.WithLimits(ghsim.Limits{Core: 5000, GraphQL: 400, ContentPerMinute: 80, ContentPerHour: 500})))
 	h.file("feature", "Add a --build-info flag", map[string]string{
 		"kind": "feature", "area": "interface", "problem": "No way to tell the build.",
 		"acceptance": "- [ ] `demo --version` prints it", "size_hint": "S",
 	})
 	set := h.settings()
-	set.APIURL, set.GraphQLURL = url, url+"/graphql"
+	set.APIURL, set.GraphQLURL = sim.URL, sim.GraphQLURL
 	res, err := outerloop.Run(t.Context(), outerloop.Options{Dir: h.dir, Settings: set, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := srv.Log.Totals().Writes; w != 0 {
+	if w := sim.Log.Totals().Writes; w != 0 {
 		t.Errorf("below the reserve: %d writes, want none", w)
 	}
 	var text strings.Builder
@@ -277,7 +273,7 @@ func TestTheReserve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Held != "" || srv.Log.Totals().Writes == 0 {
-		t.Errorf("with a reserve of 100 and %d points left: held %q, %d writes; want the plan carried out", res.Remaining, res.Held, srv.Log.Totals().Writes)
+	if res.Held != "" || sim.Log.Totals().Writes == 0 {
+		t.Errorf("with a reserve of 100 and %d points left: held %q, %d writes; want the plan carried out", res.Remaining, res.Held, sim.Log.Totals().Writes)
 	}
 }

@@ -9,17 +9,13 @@ import (
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 )
 
 func TestBareWorldIsANewBoard(t *testing.T) {
 	w := ghsim.Bare(nil)
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop := srv.Start()
-	defer stop()
-	s := &sim{t: t, url: url, clock: ghsim.NewClock(epoch)}
+	started := simtest.Start(t, w)
+	s := &sim{t: t, url: started.URL, clock: ghsim.NewClock(epoch)}
 	c := s.client("ghp_octo")
 	ctx := context.Background()
 
