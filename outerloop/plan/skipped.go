@@ -1,0 +1,28 @@
+package plan
+
+// A SkipReason says, for code and tests, why apply did not carry an action
+// out after all; Done.Skipped says it for people. Apply sets both; nothing
+// may branch on Done.Skipped's text.
+//
+// Done does not carry a SkipReason yet: it needs one field, next to
+// Skipped in action.go,
+//
+//	Skip SkipReason `json:"skip,omitempty"`
+//
+// then apply sets it where it sets Skipped (race.go, apply.go,
+// learnings.go) and outerloop's concurrency test counts by it.
+type SkipReason string
+
+// Why apply skips an action.
+const (
+	// SkipWithdrawn: another cycle running at the same time posted the same
+	// comment first; this cycle's copy was deleted.
+	SkipWithdrawn SkipReason = "withdrawn"
+	// SkipOnBoard: another cycle put the issue on the board first, so the
+	// rest of its actions, planned from an older snapshot, are left alone.
+	SkipOnBoard SkipReason = "on-board"
+	// SkipDispatched: another cycle dispatched the attempt first.
+	SkipDispatched SkipReason = "dispatched"
+	// SkipLearned: the LEARNINGS.md entry is on the learnings branch already.
+	SkipLearned SkipReason = "learned"
+)
