@@ -254,7 +254,7 @@ func (d *doctor) gather(ctx context.Context) *remote {
 	prj := d.cfg.Project
 	typ := gql.OwnerType(prj.OwnerType)
 	g.board, g.boardErr = gql.ReadBoardSetup(ctx, g.c, typ, prj.Owner, prj.Number)
-	if g.boardErr != nil && errorType(g.boardErr) == "NOT_FOUND" {
+	if errors.Is(g.boardErr, ghclient.ErrNotFound) {
 		other := gql.OwnerUser
 		if typ == gql.OwnerUser {
 			other = gql.OwnerOrganization
@@ -435,7 +435,7 @@ func (d *doctor) boardChecks(g *remote) {
 	}
 	if g.boardErr != nil {
 		switch {
-		case errorType(g.boardErr) == "INSUFFICIENT_SCOPES" && !hasScope(g.who.Scopes, "read:project") && g.who.Classic:
+		case errors.Is(g.boardErr, ghclient.ErrInsufficientScopes) && !hasScope(g.who.Scopes, "read:project") && g.who.Classic:
 			d.skip("board", "the token lacks the project scope (see token-scopes)")
 		case g.otherType:
 			other := "user"
@@ -444,7 +444,7 @@ func (d *doctor) boardChecks(g *remote) {
 			}
 			d.add("board", Fail, fmt.Sprintf("%s is %s, not %s: board %s is found as the %s's", prj.Owner, article(other), article(prj.OwnerType), name, other),
 				fmt.Sprintf("set \"owner_type\": %q under \"project\" in %s", other, policy.ConfigFile))
-		case errorType(g.boardErr) == "NOT_FOUND":
+		case errors.Is(g.boardErr, ghclient.ErrNotFound):
 			kind := "users"
 			if prj.OwnerType == "organization" {
 				kind = "orgs"

@@ -147,12 +147,3 @@ func tokenURL(apiURL string, private bool) string {
 	}
 	return webURL(apiURL, "/settings/tokens/new?scopes="+scopes+"&description=nanobots")
 }
-
-// errorType returns the type of the first GraphQL error in err, or "".
-func errorType(err error) string {
-	var ge *ghclient.GraphQLError
-	if errors.As(err, &ge) && len(ge.Items) > 0 {
-		return ge.Items[0].Type
-	}
-	return ""
-}
