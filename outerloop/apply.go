@@ -63,7 +63,7 @@ var phases = []phase{
 // repeat, so the next cycle converges from wherever this one stopped. It
 // returns what it did, in the order it did it.
 func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, pl plan.Plan, now func() time.Time) ([]plan.Done, error) {
-	a := applier{c: c, s: s, p: p, items: map[int]string{}, stale: map[int]string{}, moves: map[int]bool{}, now: now}
+	a := applier{c: c, s: s, p: p, items: map[int]string{}, stale: map[int]string{}, moves: map[int]bool{}, now: now, errs: map[*plan.Done]error{}}
 	for _, act := range pl.Actions {
 		if act.Kind == plan.SetField && act.Field == policy.FieldStatus {
 			a.moves[act.Issue] = true
@@ -95,16 +95,12 @@ func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, p
 			continue
 		}
 		var err error
-		// cause keeps the error of an action applied one at a time, so
-		// the caller can still tell its kind (errors.Is); d.Err is its text.
-		var cause error
-		var causeOf *plan.Done
 		if ph.batch != nil {
 			err = ph.batch(&a, ctx, ds)
 		} else {
 			for _, d := range ds {
 				if err = a.apply(ctx, d); err != nil {
-					d.Err, cause, causeOf = err.Error(), err, d
+					a.fail(d, err)
 					break
 				}
 				d.At = now()
@@ -120,7 +116,7 @@ func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, p
 			}
 		}
 		if err != nil || failed != nil {
-			if failed != nil && failed == causeOf {
+			if cause := a.errs[failed]; cause != nil {
 				return done, fmt.Errorf("%s: %w", failed.Action, cause)
 			}
 			if failed != nil {
@@ -146,6 +142,15 @@ type applier struct {
 	// snapshot holds: a comment newer than that came after the plan.
 	seen map[int]int64
 	now  func() time.Time
+	// errs keeps the error of each failed action, whose Err holds only
+	// its text, so Apply's error still tells its kind (errors.Is/As).
+	errs map[*plan.Done]error
+}
+
+// fail records that d failed with err.
+func (a *applier) fail(d *plan.Done, err error) {
+	d.Err = err.Error()
+	a.errs[d] = err
 }
 
 // runBatches sends ds's mutations, gql.MaxBatch to a request, as queue
@@ -158,7 +163,7 @@ func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*plan
 		var sent []*plan.Done
 		for _, d := range chunk {
 			if err := queue(&b, d); err != nil {
-				d.Err = err.Error()
+				a.fail(d, err)
 				return err
 			}
 			sent = append(sent, d)
@@ -173,7 +178,7 @@ func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*plan
 					keep(d, results[i])
 				}
 			case err != nil:
-				d.Err = err.Error()
+				a.fail(d, err)
 			default:
 				d.Err = "GitHub returned no result"
 			}
