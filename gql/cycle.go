@@ -158,15 +158,38 @@ type statusIssueNode struct {
 	Comments     commentNodes `graphql:"comments(last: 10)"`
 }
 
+// statusIssues are the status issue candidates, as the loop's cycle and
+// bootstrap and doctor all read them.
+type statusIssues struct {
+	Nodes []statusIssueNode `graphql:"nodes"`
+}
+
+func (ns statusIssues) decode() []Issue {
+	var out []Issue
+	for _, n := range ns.Nodes {
+		out = append(out, n.decode())
+	}
+	return out
+}
+
+func (n statusIssueNode) decode() Issue {
+	is := Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL,
+		State: string(n.State), CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, Pinned: n.IsPinned,
+		Author: Actor{n.Author.Login, n.Author.Typename}, CommentCount: n.Comments.TotalCount}
+	for _, c := range n.Comments.Nodes {
+		is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
+			CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
+	}
+	return is
+}
+
 // cycleRepo is what the first page reads of the repository.
 type cycleRepo struct {
 	DefaultBranchRef struct {
 		Name string `graphql:"name"`
 	} `graphql:"defaultBranchRef"`
 	Inbox        refIssueNodes `graphql:"inbox: issues(labels: $inboxLabels, states: OPEN, first: 100, orderBy: {field: CREATED_AT, direction: ASC})"`
-	StatusIssues struct {
-		Nodes []statusIssueNode `graphql:"nodes"`
-	} `graphql:"statusIssues: issues(labels: $statusLabels, first: 10, orderBy: {field: CREATED_AT, direction: ASC})"`
+	StatusIssues statusIssues  `graphql:"statusIssues: issues(labels: $statusLabels, first: 10, orderBy: {field: CREATED_AT, direction: ASC})"`
 	PinnedIssues struct {
 		TotalCount int `graphql:"totalCount"`
 	} `graphql:"pinnedIssues(first: 3)"`
@@ -258,16 +281,7 @@ func ReadCycle(ctx context.Context, q Querier, cq CycleQuery) (*Cycle, error) {
 	for _, n := range repo.Inbox.Nodes {
 		c.Inbox = append(c.Inbox, IssueRef{ID: n.ID, Number: n.Number})
 	}
-	for _, n := range repo.StatusIssues.Nodes {
-		is := Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL,
-			State: string(n.State), CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, Pinned: n.IsPinned,
-			Author: Actor{n.Author.Login, n.Author.Typename}, CommentCount: n.Comments.TotalCount}
-		for _, c := range n.Comments.Nodes {
-			is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
-				CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
-		}
-		c.StatusIssues = append(c.StatusIssues, is)
-	}
+	c.StatusIssues = repo.StatusIssues.decode()
 	if p.Items.PageInfo.HasNextPage {
 		vars := map[string]any{
 			"login":  githubv4.String(cq.Owner),

@@ -2,11 +2,12 @@ package outerloop
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/google/go-github/v66/github"
 
+	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/outerloop/plan"
 )
 
@@ -25,20 +26,21 @@ func (a *applier) openPR(ctx context.Context, d *plan.Done) error {
 		return err
 	}
 	if pr != nil {
-		d.Skipped = fmt.Sprintf("#%d is open from %s already", pr.GetNumber(), d.Value)
+		d.Skipped, d.Skip = fmt.Sprintf("#%d is open from %s already", pr.GetNumber(), d.Value), plan.SkipPullExists
 	} else {
 		pr, _, err = cl.REST.PullRequests.Create(ctx, owner, repo, &github.NewPullRequest{
 			Title: github.String(d.Title), Head: github.String(d.Value), Base: github.String(a.s.DefaultBranch),
 			Body: github.String(d.Body),
 		})
-		if code, msg := restStatus(err); code == http.StatusUnprocessableEntity {
+		var re *ghclient.RESTError
+		if err = ghclient.Classify(err); errors.Is(err, ghclient.ErrInvalid) && errors.As(err, &re) {
 			// Another cycle opened it a moment ago, or GitHub will not open
 			// one at all; which, the list says, not the message.
 			if pr, err = a.pullFrom(ctx, owner, repo, d.Value); err != nil || pr == nil {
-				d.Skipped = fmt.Sprintf("GitHub did not open a pull request from %s: %s", d.Value, msg)
+				d.Skipped, d.Skip = fmt.Sprintf("GitHub did not open a pull request from %s: %s", d.Value, re.Message), plan.SkipRefused
 				return err
 			}
-			d.Skipped = fmt.Sprintf("#%d is open from %s already", pr.GetNumber(), d.Value)
+			d.Skipped, d.Skip = fmt.Sprintf("#%d is open from %s already", pr.GetNumber(), d.Value), plan.SkipPullExists
 		} else if err != nil {
 			return wrapREST("open a pull request", err)
 		}

@@ -13,6 +13,8 @@ import (
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 	"github.com/nanobots/nanobots/setup"
@@ -33,23 +35,18 @@ const (
 type env struct {
 	t     *testing.T
 	world *ghsim.World
+	sim   *simtest.Sim
 	srv   *ghsim.Server
-	url   string
 	dir   string
 	token string
 }
 
 func newEnv(t *testing.T, w *ghsim.World, cfg policy.Config) *env {
 	t.Helper()
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatalf("start the simulator: %v (run scripts/fetch-schemas.sh)", err)
-	}
-	url, stop := srv.Start()
-	t.Cleanup(stop)
+	sim := simtest.Start(t, w)
 	w.AddToken(octoPAT, "octo", "project", "repo")
 	w.AddToken(octoRepoPAT, "octo", "repo")
-	return &env{t: t, world: w, srv: srv, url: url, dir: initRepo(t, cfg), token: octoPAT}
+	return &env{t: t, world: w, sim: sim, srv: sim.Server, dir: initRepo(t, cfg), token: octoPAT}
 }
 
 // octoConfig is the config of a repository whose board is octo's board 1.
@@ -76,8 +73,7 @@ func initRepo(t *testing.T, cfg policy.Config) string {
 }
 
 func (e *env) options() setup.Options {
-	return setup.Options{Dir: e.dir, Settings: ghclient.Settings{
-		APIURL: e.url, GraphQLURL: e.url + "/graphql", DispatchToken: ghclient.Secret(e.token)}}
+	return setup.Options{Dir: e.dir, Settings: e.sim.Settings("", "", ghclient.Secret(e.token))}
 }
 
 func (e *env) doctor() setup.Report {
@@ -194,7 +190,7 @@ func TestBareRepositoryBecomesReady(t *testing.T) {
 		t.Errorf("Status options %s, want %s", got, want)
 	}
 	r := w.Repo("octo/demo")
-	if len(r.Pinned) != 1 || !strings.HasPrefix(r.Pinned[0].Body, setup.StatusMarker+"\n") || r.Pinned[0].Author.Login != "octo" {
+	if len(r.Pinned) != 1 || !strings.HasPrefix(r.Pinned[0].Body, ledger.StatusMarker+"\n") || r.Pinned[0].Author.Login != "octo" {
 		t.Errorf("pinned %+v, want the status issue by octo with the marker first", r.Pinned)
 	}
 }

@@ -107,9 +107,6 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 	url := "http://" + l.Addr().String()
 	fmt.Fprintln(s.Out, url)
 
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if opts.tour {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -68,10 +67,9 @@ func (c *fakeClock) Sleep(_ context.Context, d time.Duration) error {
 
 func newTestClient(t *testing.T, s *script, opts ...Option) (*Client, *fakeClock) {
 	t.Helper()
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	url := newServer(t, s)
 	clock := &fakeClock{now: time.Unix(1_800_000_000, 0)}
-	set := Settings{APIURL: srv.URL, GraphQLURL: srv.URL + "/graphql"}
+	set := Settings{APIURL: url, GraphQLURL: url + "/graphql"}
 	opts = append([]Option{WithClock(clock.Now, clock.Sleep)}, opts...)
 	c, err := New(set, Secret("ghp_secret"), opts...)
 	if err != nil {

@@ -75,14 +75,18 @@ var (
 	ErrRateLimited = errors.New("RATE_LIMITED")
 	ErrStaleData   = errors.New("STALE_DATA")
 	ErrInvalid     = errors.New("UNPROCESSABLE")
+	// ErrInsufficientScopes: the token lacks a scope the query needs
+	// (read:project for a board).
+	ErrInsufficientScopes = errors.New("INSUFFICIENT_SCOPES")
 )
 
 var typeSentinels = map[string]error{
-	"NOT_FOUND":     ErrNotFound,
-	"FORBIDDEN":     ErrForbidden,
-	"RATE_LIMITED":  ErrRateLimited,
-	"STALE_DATA":    ErrStaleData,
-	"UNPROCESSABLE": ErrInvalid,
+	"NOT_FOUND":           ErrNotFound,
+	"FORBIDDEN":           ErrForbidden,
+	"RATE_LIMITED":        ErrRateLimited,
+	"STALE_DATA":          ErrStaleData,
+	"UNPROCESSABLE":       ErrInvalid,
+	"INSUFFICIENT_SCOPES": ErrInsufficientScopes,
 }
 
 // GraphQLErrorItem is one entry of a GraphQL response's errors array, with

@@ -121,5 +121,7 @@ type Done struct {
 	// Skipped says why an action was not needed after all (a dispatch
 	// another cycle made first).
 	Skipped string `json:"skipped,omitempty"`
+	// Skip says the same for code and tests.
+	Skip SkipReason `json:"skip,omitempty"`
 	Err     string `json:"error,omitempty"`
 }

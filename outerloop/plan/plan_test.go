@@ -701,7 +701,7 @@ func TestMarkersRoundTrip(t *testing.T) {
 	}
 	got := ledger.ParseMarkers("text " + m.String() + " <!-- nanobots:Dispatch x=1 --> <!-- nanobots:status -->")
 	if len(got) != 2 || got[0].Int("attempt") != 2 || got[0].Int("issue") != 12 || got[1].Kind != "status" {
-		t.Errorf("ledger.ParseMarkers = %v", got)
+		t.Errorf("ParseMarkers = %v", got)
 	}
 }
 
