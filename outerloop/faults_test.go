@@ -50,7 +50,7 @@ var faultCases = []faultCase{
 	{name: "REST 503 on a write, refused before the work: retried", step: 0,
 		faults: []ghsim.Fault{{Route: "issues/create", Status: http.StatusServiceUnavailable}}, slept: time.Second},
 	{name: "REST 504 on every try of a read", step: 2,
-		faults: []ghsim.Fault{{Route: "repos/get", Status: http.StatusGatewayTimeout, Times: -1}}, stops: "504", kind: status(http.StatusGatewayTimeout)},
+		faults: []ghsim.Fault{{Route: "repos/get-content", Status: http.StatusGatewayTimeout, Times: -1}}, stops: "504", kind: status(http.StatusGatewayTimeout)},
 	{name: "GraphQL 502 on the board read, retried", step: 1,
 		faults: []ghsim.Fault{{Route: "graphql:user", Status: http.StatusBadGateway}}, slept: time.Second},
 	{name: "GraphQL 502 on every try of the issue reads", step: 1,
