@@ -76,6 +76,20 @@ var (
 	OutcomeSilent = Outcome{Kind: true}
 )
 
+// NamedOutcomes are the outcomes by the names `nanobots sim --agent-outcome`
+// takes.
+var NamedOutcomes = map[string]Outcome{
+	"real":       OutcomeReal,
+	"agent-pr":   OutcomeAgentPR,
+	"no-commit":  OutcomeNoCommit,
+	"fail":       OutcomeFail,
+	"timeout":    OutcomeTimeOut,
+	"kind":       OutcomeGreen,
+	"kind-red":   OutcomeRed,
+	"kind-pr":    OutcomePROnly,
+	"kind-quiet": OutcomeSilent,
+}
+
 // RunState is where a run of the agent is.
 type RunState string
 
@@ -146,6 +160,10 @@ type Agent struct {
 	// call that starts it to the first Work call at or after its end. Zero
 	// finishes a run in the Work call that starts it.
 	RunTime time.Duration
+	// Timeout is the inner job's timeout-minutes: a run that would take
+	// longer is cancelled then, as is every run whose Outcome says TimeOut
+	// (at RunTime when Timeout is zero).
+	Timeout time.Duration
 	// Commands are what a run says it ran, when the brief asks for the
 	// commands run and their output.
 	Commands []Command
@@ -323,6 +341,9 @@ func (a *Agent) start(run *Run) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	run.Tracking, run.Started, run.Due, run.State = tracking, now, now.Add(a.RunTime), RunRunning
+	if a.Timeout > 0 && (run.Outcome.TimeOut || a.RunTime > a.Timeout) {
+		run.Due, run.Outcome.TimeOut = now.Add(a.Timeout), true
+	}
 	run.Branch = BranchName(run.Issue.Number, now)
 	if run.Outcome.Kind {
 		run.Branch = fmt.Sprintf("claude/issue-%d-%s-%d", run.Issue.Number, now.Format("20060102-1504"), run.Number)
@@ -344,9 +365,6 @@ func (a *Agent) jobURL(run *Run) string {
 }
 
 func (a *Agent) finish(run *Run) error {
-	if run.Outcome.Kind {
-		return a.finishKind(run)
-	}
 	w := a.World
 	out, r, n := run.Outcome, run.Repo, run.Issue.Number
 	end := func(state RunState, reason string) {
@@ -358,6 +376,8 @@ func (a *Agent) finish(run *Run) error {
 	case out.TimeOut:
 		end(RunTimedOut, "the job was cancelled at its timeout-minutes")
 		return nil
+	case out.Kind:
+		return a.finishKind(run)
 	case out.Fail:
 		a.track(run, "", "", "Claude Code process exited with code 1")
 		end(RunFailed, "Claude ended in an error")

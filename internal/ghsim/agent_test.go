@@ -388,3 +388,26 @@ func TestDispatchDeletedWhileQueued(t *testing.T) {
 		t.Errorf("claude[bot] commented %q on a deleted dispatch", got)
 	}
 }
+
+// TestRunLongerThanTheJobTimeout: with a job timeout shorter than the run,
+// the run is cancelled at the timeout, a cycle later nothing has moved, and
+// the tracking comment never finishes.
+func TestRunLongerThanTheJobTimeout(t *testing.T) {
+	s, agent, r := agentSim(t, 90*time.Minute, "octo")
+	agent.Timeout = 60 * time.Minute
+	s.comment("t", 1, "@claude go")
+	work(t, agent, 0)
+	s.clock.Advance(59 * time.Minute)
+	work(t, agent, 0)
+	s.clock.Advance(time.Minute)
+	work(t, agent, 1)
+	if runs := agent.Runs(); runs[0].State != ghsim.RunTimedOut || agent.Pending() != 0 {
+		t.Errorf("run %s, %d pending, want timed out and none pending", runs[0].State, agent.Pending())
+	}
+	if b := claudeBranches(s, r); len(b) != 0 {
+		t.Errorf("branches %v, want none", b)
+	}
+	if c := botComments(s, r, 1); len(c) != 1 || !strings.HasPrefix(c[0], "Claude Code is working…") {
+		t.Errorf("tracking comment %q, want still working", c)
+	}
+}
