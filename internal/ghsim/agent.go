@@ -191,21 +191,22 @@ func NewAgent(w *World, trigger string, dispatchers ...string) *Agent {
 	return a
 }
 
-// triggered reports whether body contains the phrase as claude-code-action
-// looks for it: as a word, in any case, not inside another one.
-func triggered(body, phrase string) bool {
-	re := regexp.MustCompile(`(?i)(^|\s)` + regexp.QuoteMeta(phrase) + `([\s.,!?;:]|$)`)
+// Triggered reports whether body contains the trigger phrase as
+// claude-code-action looks for it: as a word, in any case, not inside
+// another one.
+func Triggered(body, phrase string) bool {
+	re := regexp.MustCompile(`(?i)(^|` + jsSpace + `)` + regexp.QuoteMeta(phrase) + `(` + jsSpace + `|[.,!?;:]|$)`)
 	return re.MatchString(body)
 }
 
-// Triggered reports whether a comment's body starts a run for the trigger
-// phrase, by the action's rule.
-func Triggered(body, phrase string) bool { return triggered(body, phrase) }
+// jsSpace is JavaScript's \s, which the action's pattern uses: Go's \s
+// lacks \v and the Unicode spaces.
+const jsSpace = `[\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}]`
 
 func (a *Agent) onComment(ev CommentEvent) {
 	c := ev.Comment
 	// A comment written with GITHUB_TOKEN starts no workflow at all.
-	if ev.Issue.PR != nil || !StartsWorkflows(c.Author) || !a.dispatcher(c.Author) || !triggered(c.Body, a.Trigger) {
+	if ev.Issue.PR != nil || !StartsWorkflows(c.Author) || !a.dispatcher(c.Author) || !Triggered(c.Body, a.Trigger) {
 		return
 	}
 	a.World.mu.Lock()

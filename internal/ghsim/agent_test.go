@@ -22,7 +22,8 @@ func TestTriggerPhraseAsTheActionMatchesIt(t *testing.T) {
 		{"@claude", "@claude", true},
 		{"done?\n@claude: go", "@claude", true},
 		{"hey @claude!", "@claude", true},
-		{"@claude.ai says hi", "@claude", true}, // "." ends the phrase, as in the action
+		{"@claude.ai says hi", "@claude", true},          // "." ends the phrase, as in the action
+		{"please\u00a0@claude\u00a0go", "@claude", true}, // JavaScript's \s has the no-break space
 		{"@claudette, please", "@claude", false},
 		{"mail x@claude.ai", "@claude", false},
 		{"(@claude) do it", "@claude", false},
