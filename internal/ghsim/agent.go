@@ -212,7 +212,7 @@ func (a *Agent) onComment(ev CommentEvent) {
 	a.World.mu.Lock()
 	perm := ev.Repo.Permission(c.Author.Login)
 	a.World.mu.Unlock()
-	run := &Run{Repo: ev.Repo, Issue: ev.Issue, Comment: c, By: c.Author, State: RunQueued, Outcome: a.outcome(ev.Issue.Number)}
+	run := &Run{Repo: ev.Repo, Issue: ev.Issue, Comment: c, By: c.Author, State: RunQueued}
 	switch {
 	case c.Author.Type != "User":
 		run.State = RunFailed
@@ -330,17 +330,18 @@ func (a *Agent) start(run *Run) {
 		a.mu.Unlock()
 		return
 	}
-	bot := w.User(ClaudeBot)
-	if bot == nil {
-		bot = w.AddUser(ClaudeBot, "Bot")
-	}
+	bot := w.AddUser(ClaudeBot, "Bot") // the one there is, if any
 	// The tracking comment is posted before Claude starts; the branch name
 	// is taken from the runner's clock then, though the branch reaches
 	// GitHub only with Claude's first push.
 	tracking := w.AddComment(run.Issue, bot, fmt.Sprintf("Claude Code is working… %s\n\nI'll analyze this and get back to you.\n\n[View job run](%s)",
 		spinner, a.jobURL(run)))
+	// The outcome is read when the run starts, so a test may set it any
+	// time before.
+	out := a.outcome(run.Issue.Number)
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	run.Outcome = out
 	run.Tracking, run.Started, run.Due, run.State = tracking, now, now.Add(a.RunTime), RunRunning
 	if a.Timeout > 0 && (run.Outcome.TimeOut || a.RunTime > a.Timeout) {
 		run.Due, run.Outcome.TimeOut = now.Add(a.Timeout), true
@@ -389,10 +390,7 @@ func (a *Agent) finish(run *Run) error {
 		end(RunSucceeded, "")
 		return nil
 	}
-	bot, pusher := w.User(ClaudeBot), w.User(ActionsBot)
-	if pusher == nil {
-		pusher = w.AddUser(ActionsBot, "Bot")
-	}
+	bot, pusher := w.AddUser(ClaudeBot, "Bot"), w.AddUser(ActionsBot, "Bot")
 	w.mu.Lock()
 	if _, exists := r.Branches[run.Branch]; exists {
 		// Two runs in one minute: the second's local branch is not a
@@ -539,7 +537,7 @@ func (a *Agent) finishKind(run *Run) error {
 	if !out.PR {
 		return nil
 	}
-	bot := w.User(ClaudeBot)
+	bot := w.AddUser(ClaudeBot, "Bot")
 	if err := w.CreateBranch(r, run.Branch, r.DefaultBranch); err != nil {
 		return err
 	}
@@ -564,7 +562,7 @@ func (a *Agent) finishKind(run *Run) error {
 	if !out.Merge {
 		return nil
 	}
-	merge, err := w.MergePull(pr, w.User(r.Owner.Login))
+	merge, err := w.MergePull(pr, r.Owner)
 	if err != nil {
 		return err
 	}
