@@ -99,7 +99,7 @@ func TestCIFollowsTheGitHubTokenRule(t *testing.T) {
 
 // TestMergeEndpoint: a writer merges through PUT …/pulls/{n}/merge and CI
 // runs on the merge commit (and can be made to fail); a reader gets 403;
-// a second merge 405; a stale sha 409; a merge with GITHUB_TOKEN works but
+// a second merge or a draft's 405; a stale sha 409; a merge with GITHUB_TOKEN works but
 // starts no CI.
 func TestMergeEndpoint(t *testing.T) {
 	s, r := ciSim(t)
@@ -136,6 +136,17 @@ func TestMergeEndpoint(t *testing.T) {
 	}
 	if got := checkRuns(s, r, res.GetSHA()); len(got) != 1 || got[0] != "ci:failure" {
 		t.Errorf("CI made to fail, on the merge commit: %v, want [ci:failure]", got)
+	}
+
+	branchWithCommit(t, s, r, "d")
+	draft, _, err := s.client("ghp_mona").REST.PullRequests.Create(ctx, "octo", "demo", &github.NewPullRequest{
+		Title: github.String("Draft"), Head: github.String("d"), Base: github.String("main"), Draft: github.Bool(true),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.client("ghp_mona").REST.PullRequests.Merge(ctx, "octo", "demo", draft.GetNumber(), "", nil); status(err) != http.StatusMethodNotAllowed {
+		t.Errorf("a draft merged: %v, want 405", err)
 	}
 
 	res, _, err = s.client("ghs_actions").REST.PullRequests.Merge(ctx, "octo", "demo", c.GetNumber(), "", nil)
