@@ -54,9 +54,12 @@ func (w *World) ciRun(r *Repo, sha string, actor *User) {
 	w.addCheckRun(r, sha, r.CI.Name, "completed", r.CI.Conclusion)
 }
 
-// pullOpened is the pull_request "opened" event.
+// pullOpened is the pull_request "opened" event of a pull request from a
+// branch of its own repository. One from a fork runs no CI here: GitHub
+// holds such runs for a maintainer's approval (first-time contributors) and
+// the simulator does not play that approval.
 func (w *World) pullOpened(pr *Issue, actor *User) {
-	w.ciRun(pr.Repo, pr.Repo.Branches[pr.PR.Head], actor)
+	w.ciRun(pr.Repo, pr.PR.HeadSHA, actor)
 }
 
 // pushed is a push of sha to branch by pusher: the push event on the default
@@ -68,7 +71,7 @@ func (w *World) pushed(r *Repo, branch, sha string, pusher *User) {
 		return
 	}
 	for _, is := range r.Issues {
-		if is.PR != nil && is.State == "open" && is.PR.Head == branch {
+		if is.PR != nil && is.State == "open" && is.PR.Head == branch && (is.PR.HeadRepo == nil || is.PR.HeadRepo == r) {
 			w.ciRun(r, sha, pusher)
 			return // one run per commit, however many PRs share the head
 		}

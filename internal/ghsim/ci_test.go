@@ -65,7 +65,16 @@ func TestCIFollowsTheGitHubTokenRule(t *testing.T) {
 	branchWithCommit(t, s, r, "by-person")
 	branchWithCommit(t, s, r, "by-token")
 	person := openPR(t, s, "ghp_mona", "by-person")
-	token := openPR(t, s, "ghs_actions", "by-token")
+	// The outer workflow's GITHUB_TOKEN may not open PRs (pull-requests:
+	// read); one whose workflow grants it would, so open it in the world.
+	tokenPR, err := s.world.CreatePull(r, s.world.User(ghsim.ActionsBot), "By the token", "", "by-token", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := s.client("t").REST.PullRequests.Get(ctx, "octo", "demo", tokenPR.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := checkRuns(s, r, person.GetHead().GetSHA()); len(got) != 1 || got[0] != "ci:success" {
 		t.Errorf("CI on a person's PR: %v, want [ci:success]", got)
 	}
