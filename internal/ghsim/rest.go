@@ -1056,6 +1056,9 @@ func mergePull(c *call, p map[string]string) (int, any) {
 	if is.State != "open" || is.PR.Merged {
 		return 0, &apiError{status: http.StatusMethodNotAllowed, message: "Pull Request is not mergeable"}
 	}
+	if is.PR.Draft {
+		return 0, &apiError{status: http.StatusMethodNotAllowed, message: "Pull Request is still a draft"}
+	}
 	cm, merr := c.s.World.mergePull(is, c.user)
 	if merr != nil {
 		return 0, &apiError{status: http.StatusMethodNotAllowed, message: merr.Error()}

@@ -419,6 +419,7 @@ func TestContentsAppendDetectsConflicts(t *testing.T) {
 func TestScriptedAgentPlaysClaude(t *testing.T) {
 	s := newSim(t)
 	agent := ghsim.NewAgent(s.world, "@claude", "octo")
+	agent.Default = ghsim.OutcomeGreen // the kind agent, whatever NewAgent's default
 	c := s.client("t").REST
 	ctx := context.Background()
 

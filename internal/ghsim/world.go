@@ -80,6 +80,8 @@ type Repo struct {
 	CheckRuns     map[string][]*CheckRun // commit SHA → runs
 	Statuses      map[string][]*Status   // commit SHA → statuses, newest last
 	Workflows     []*Workflow
+	// CI is the repository's CI workflow, nil when it has none (see ci.go).
+	CI *CI
 	// Parent is the repository this one is a fork of (nil when it is not a
 	// fork); see forks.go.
 	Parent *Repo
@@ -460,6 +462,13 @@ func (w *World) CommitFiles(r *Repo, branch, msg string, author *User, changes m
 }
 
 func (w *World) commitFiles(r *Repo, branch, msg string, author *User, changes map[string][]byte) (*Commit, error) {
+	return w.pushFiles(r, branch, msg, author, author, changes)
+}
+
+// pushFiles is commitFiles where the commit's author and the pusher differ:
+// the pusher is whose token the push rides on, which decides whether it
+// starts CI (see ci.go).
+func (w *World) pushFiles(r *Repo, branch, msg string, author, pusher *User, changes map[string][]byte) (*Commit, error) {
 	head := r.Head(branch)
 	if head == nil {
 		return nil, fmt.Errorf("branch %q not found", branch)
@@ -477,6 +486,7 @@ func (w *World) commitFiles(r *Repo, branch, msg string, author *User, changes m
 	}
 	c := w.commit(r, head, msg, author, tree)
 	r.Branches[branch] = c.SHA
+	w.pushed(r, branch, c.SHA, pusher)
 	return c, nil
 }
 
@@ -606,6 +616,7 @@ func (w *World) createPull(r *Repo, author *User, title, body, head, base string
 	delete(w.nodes, is.NodeID)
 	is.NodeID = w.nodeID("PR", is.ID, is)
 	is.PR.NodeID = is.NodeID
+	w.pullOpened(is, author)
 	return is, nil
 }
 
@@ -646,6 +657,7 @@ func (w *World) mergePull(pr *Issue, by *User) (*Commit, error) {
 	now := w.Now()
 	pr.PR.Merged, pr.PR.MergedAt, pr.PR.MergedBy, pr.PR.MergeCommitSHA = true, now, by, c.SHA
 	w.closeIssue(pr, "")
+	w.pushed(r, pr.PR.Base, c.SHA, by)
 	if pr.PR.Base == r.DefaultBranch {
 		for _, n := range ClosingReferences(pr.Body) {
 			if is := r.Issue(n); is != nil && is.PR == nil && is.State == "open" {
