@@ -40,6 +40,7 @@ func TestWholeLoopWithTheScriptedAgent(t *testing.T) {
 	// stale timeout.
 	cycles, quiet := 0, 0
 	for ; cycles < 30 && quiet < 4; cycles++ {
+		h.mergeOpened(t)
 		res := h.cycle(false)
 		if _, err := agent.Work(); err != nil {
 			t.Fatal(err)

@@ -43,13 +43,13 @@ type faultCase struct {
 // dispatches, step 2 appends the first LEARNINGS.md entry and summons a
 // person for the red CI, step 4 opens the first distill issue.
 var faultCases = []faultCase{
-	{name: "REST 502 on a read, retried", step: 2,
+	{name: "REST 502 on a read, retried", step: 3,
 		faults: []ghsim.Fault{{Route: "repos/get-content", Status: http.StatusBadGateway}}, slept: time.Second},
 	{name: "REST 500 on a write", step: 0,
 		faults: []ghsim.Fault{{Route: "issues/add-labels", Status: http.StatusInternalServerError}}, stops: "500", kind: status(http.StatusInternalServerError)},
 	{name: "REST 503 on a write, refused before the work: retried", step: 0,
 		faults: []ghsim.Fault{{Route: "issues/create", Status: http.StatusServiceUnavailable}}, slept: time.Second},
-	{name: "REST 504 on every try of a read", step: 2,
+	{name: "REST 504 on every try of a read", step: 3,
 		faults: []ghsim.Fault{{Route: "repos/get-content", Status: http.StatusGatewayTimeout, Times: -1}}, stops: "504", kind: status(http.StatusGatewayTimeout)},
 	{name: "GraphQL 502 on the board read, retried", step: 1,
 		faults: []ghsim.Fault{{Route: "graphql:user", Status: http.StatusBadGateway}}, slept: time.Second},
@@ -69,7 +69,7 @@ var faultCases = []faultCase{
 		faults: []ghsim.Fault{{Route: "graphql:nodes", Status: http.StatusTooManyRequests, RetryAfter: 20}}, slept: 20 * time.Second},
 	{name: "secondary limit on a comment", step: 0,
 		faults: []ghsim.Fault{{Route: "graphql:addComment", Secondary: true}}, slept: time.Minute},
-	{name: "secondary limit on a REST write", step: 2,
+	{name: "secondary limit on a REST write", step: 3,
 		faults: []ghsim.Fault{{Route: "repos/create-or-update-file-contents", Secondary: true, RetryAfter: 90}}, slept: 90 * time.Second},
 	{name: "secondary limit longer than a cycle waits", step: 1,
 		faults: []ghsim.Fault{{Route: "graphql:addComment", Secondary: true, RetryAfter: 900}}, stops: "secondary rate limit", kind: secondary},
@@ -79,13 +79,13 @@ var faultCases = []faultCase{
 		faults: []ghsim.Fault{{Route: "graphql:user", GraphQLType: "RATE_LIMITED", Times: -1}}, stops: "rate limit", kind: is(ghclient.ErrRateLimited)},
 	{name: "GraphQL STALE_DATA on a board move", step: 0,
 		faults: []ghsim.Fault{{Route: "graphql:updateProjectV2ItemFieldValue", GraphQLType: "STALE_DATA", Message: "the item changed"}}, stops: "STALE_DATA", kind: is(ghclient.ErrStaleData)},
-	{name: "409 on the LEARNINGS.md append, once: read again and retried", step: 2,
+	{name: "409 on the LEARNINGS.md append, once: read again and retried", step: 3,
 		faults: []ghsim.Fault{{Route: "repos/create-or-update-file-contents", Status: http.StatusConflict,
 			Message: "is at 0123456789abcdef but expected fedcba9876543210"}}},
-	{name: "409 on every LEARNINGS.md append", step: 2,
+	{name: "409 on every LEARNINGS.md append", step: 3,
 		faults: []ghsim.Fault{{Route: "repos/create-or-update-file-contents", Status: http.StatusConflict, Times: -1,
 			Message: "is at 0123456789abcdef but expected fedcba9876543210"}}, stops: "changed under each of 3 tries", kind: is(ghclient.ErrConflict)},
-	{name: "409 on the distill issue's board move", step: 4,
+	{name: "409 on the distill issue's board move", step: 5,
 		faults: []ghsim.Fault{{Route: "issues/create", Status: http.StatusConflict, After: true}}, stops: "409", kind: status(http.StatusConflict)},
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
 	"github.com/nanobots/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/outerloop"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
@@ -141,4 +142,27 @@ func labels(is *ghsim.Issue) []string {
 		out = append(out, l.Name)
 	}
 	return out
+}
+
+// mergeOpened is a maintainer's review: octo merges the open pull requests
+// the loop opened (their bodies open with its marker) and CI passes on each
+// merge commit. The agent never merges; a person does.
+func (h *harness) mergeOpened(t testing.TB) {
+	t.Helper()
+	w := h.world
+	w.Lock()
+	var open []*ghsim.Issue
+	for _, x := range h.repo.Issues {
+		if x.PR != nil && x.State == "open" && x.Author.Login == "octo" && ledger.HasMarker(x.Body, ledger.MarkOpened) {
+			open = append(open, x)
+		}
+	}
+	w.Unlock()
+	for _, pr := range open {
+		c, err := w.MergePull(pr, w.User("octo"))
+		if err != nil {
+			t.Fatalf("octo merges #%d: %v", pr.Number, err)
+		}
+		w.AddCheckRun(h.repo, c.SHA, "ci", "success")
+	}
 }

@@ -109,6 +109,7 @@ func TestHostileInput(t *testing.T) {
 
 	agent := ghsim.NewAgent(w, "@claude", "octo")
 	for step := range 8 {
+		h.mergeOpened(t)
 		res := h.cycle(false)
 		if step == 0 {
 			for is, c := range cases {

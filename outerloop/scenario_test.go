@@ -3,6 +3,7 @@ package outerloop_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -87,6 +88,11 @@ func newScenario(t testing.TB) *scenario {
 		"blocked_by": fmt.Sprintf("#%d", s.issues["green"].Number),
 	})
 	s.agent = ghsim.NewAgent(h.world, "@claude", "octo")
+	// The kind outcomes let the story take every transition in 14 cycles;
+	// "green" is claude-code-action as it is: a branch, no pull request,
+	// the loop opens it and octo merges it.
+	s.agent.Default = ghsim.OutcomeGreen
+	s.agent.Outcomes[s.issues["green"].Number] = ghsim.OutcomeReal
 	s.agent.Outcomes[s.issues["red"].Number] = ghsim.OutcomeRed
 	s.agent.Outcomes[s.issues["silent"].Number] = ghsim.OutcomeSilent
 	s.agent.Outcomes[s.issues["review"].Number] = ghsim.OutcomePROnly
@@ -94,8 +100,12 @@ func newScenario(t testing.TB) *scenario {
 }
 
 // people are what people do before step i's cycle: the same in every run.
+// Every step, octo merges each open pull request the loop opened (its body
+// opens with the loop's marker; the dispatcher authored it), and CI passes
+// on the merge commit.
 func (s *scenario) people(t testing.TB, i int) {
 	w := s.h.world
+	s.h.mergeOpened(t)
 	switch i {
 	case stepAuthorEdits:
 		is := s.issues["incomplete"]
@@ -195,6 +205,8 @@ type statusState struct {
 	Announced []string
 }
 
+var issueNumberRE = regexp.MustCompile(`#[0-9]+`)
+
 // snapshotState reads the world's state.
 func snapshotState(h *harness) state {
 	w := h.world
@@ -206,7 +218,9 @@ func snapshotState(h *harness) state {
 	for _, is := range h.repo.Issues {
 		name := is.Title
 		if is.PR != nil {
-			name = "PR " + name
+			// A pull request's title may carry its issue's number, which
+			// shifts when a write lands a cycle later.
+			name = "PR " + issueNumberRE.ReplaceAllString(name, "#N")
 		}
 		title[is] = name
 		if slices.ContainsFunc(is.Labels, func(l *ghsim.Label) bool { return l.Name == policy.LabelStatus }) {

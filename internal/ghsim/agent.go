@@ -179,9 +179,7 @@ type Agent struct {
 func NewAgent(w *World, trigger string, dispatchers ...string) *Agent {
 	a := &Agent{
 		World: w, Trigger: trigger, Dispatchers: dispatchers, Outcomes: map[int]Outcome{},
-		// The loop does not open PRs yet; OutcomeReal becomes the default
-		// once it does (issue 12).
-		Default: OutcomeGreen,
+		Default: OutcomeReal,
 		Commands: []Command{
 			{Line: "go test ./...", Output: "ok  \texample.com/demo\t0.012s"},
 			{Line: "go vet ./..."},

@@ -123,5 +123,5 @@ type Done struct {
 	Skipped string `json:"skipped,omitempty"`
 	// Skip says the same for code and tests.
 	Skip SkipReason `json:"skip,omitempty"`
-	Err     string `json:"error,omitempty"`
+	Err  string     `json:"error,omitempty"`
 }

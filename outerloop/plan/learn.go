@@ -489,9 +489,12 @@ func DistillSpec(is *gql.Issue, rec policy.Recipes) (spec, kind, recipe string) 
 // DistillIssue decides whether the next distill issue opens and writes it:
 // entries are LEARNINGS.md's entries, covered how many of them the newest
 // distill issue covered. It opens (ok) when distill_threshold entries are
-// new since then; its body opens with the distill marker, which records how
-// many entries the file held, so "since the last distill" is read from
-// GitHub alone.
+// new since then, and covers exactly the oldest distill_threshold of them:
+// the rest wait for the next one, so how entries are grouped never depends
+// on when a cycle ran (a cycle that stopped and was run again groups them as
+// the uninterrupted one would). Its body opens with the distill marker,
+// which records how many entries it covers from the file's start, so "since
+// the last distill" is read from GitHub alone.
 func DistillIssue(entries []Learned, covered int, p *policy.Policy) (title, body string, ok bool, err error) {
 	if covered > len(entries) {
 		covered = 0 // the file was started again: every entry in it is new
@@ -500,6 +503,7 @@ func DistillIssue(entries []Learned, covered int, p *policy.Policy) (title, body
 	if len(fresh) < p.Config.Learnings.DistillThreshold {
 		return "", "", false, nil
 	}
+	fresh = fresh[:p.Config.Learnings.DistillThreshold]
 	data := distillData{Count: len(fresh), Total: len(entries), Branch: p.Config.Learnings.Branch, File: LearningsFile,
 		Rubric: policy.TriageFile, Recipes: policy.RecipesFile, Instructions: "CLAUDE.md"}
 	var quoted []string
@@ -525,7 +529,7 @@ func DistillIssue(entries []Learned, covered int, p *policy.Policy) (title, body
 	if err != nil {
 		return "", "", false, fmt.Errorf("%s/%s.md: %w", policy.PromptsDir, PromptDistill, err)
 	}
-	m := ledger.Marker{Kind: ledger.MarkDistill, Fields: map[string]string{"entries": fmt.Sprint(len(entries)), "new": fmt.Sprint(len(fresh))}}
+	m := ledger.Marker{Kind: ledger.MarkDistill, Fields: map[string]string{"entries": fmt.Sprint(covered + len(fresh)), "new": fmt.Sprint(len(fresh))}}
 	title = fmt.Sprintf("Distill %s into the rubric, the recipes and the agent instructions", Plural(len(fresh), "learning"))
 	return title, m.String() + "\n" + strings.TrimSpace(body) + "\n", true, nil
 }

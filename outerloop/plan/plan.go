@@ -85,6 +85,7 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 	}
 	var ready []*Item
 	for _, it := range s.Items {
+		pl.built(it)
 		if pl.finishSummon(it) {
 			continue
 		}

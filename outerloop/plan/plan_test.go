@@ -498,7 +498,7 @@ func TestPlan(t *testing.T) {
 			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), func(is *gql.Issue) {
 				is.ClosingPRs = []gql.PullRequest{{Number: 7, State: "OPEN", HeadRef: "claude/issue-1-20261102-1101", CreatedAt: now.Add(-10 * time.Minute), Author: claudeBot}}
 			}))),
-			want: []string{"#1 Status=In Review", "#1 label " + policy.LabelBuilt},
+			want: []string{"#1 label " + policy.LabelBuilt, "#1 Status=In Review"},
 		},
 		{
 			name: "closed by hand while In Progress: left alone, never dispatched again",

@@ -54,7 +54,7 @@ func (pl *planner) previousBranch(n int, dispatch *ledger.Note) string {
 		return ""
 	}
 	for _, r := range pl.attemptBranches(n, dispatch.Comment.CreatedAt) {
-		if r.CommittedAt.After(dispatch.Comment.CreatedAt) {
+		if !r.CommittedAt.Before(dispatch.Comment.CreatedAt) {
 			return r.Name
 		}
 	}
@@ -154,7 +154,7 @@ func (pl *planner) inProgress(it *Item) {
 	since := pl.now.Sub(at)
 	run := agentRun(is, at)
 	var work string // the attempt's newest branch with a commit of its own
-	if branches := pl.attemptBranches(is.Number, at); len(branches) > 0 && branches[0].CommittedAt.After(at) {
+	if branches := pl.attemptBranches(is.Number, at); len(branches) > 0 && !branches[0].CommittedAt.Before(at) {
 		work = branches[0].Name
 	}
 	switch {
@@ -172,6 +172,22 @@ func (pl *planner) inProgress(it *Item) {
 		// A run cancelled at the job's timeout never says it ended.
 		pl.requeue(it, notes, fmt.Sprintf("attempt %d made no pull request in %s", attempt, roundDur(since)))
 	}
+}
+
+// built labels nanobots:built the pull request that does the work of an
+// item the loop dispatched, wherever the item stands: GitHub may have moved
+// it to Done when the pull request merged, or a summon may have moved it on
+// before the label went on.
+func (pl *planner) built(it *Item) {
+	if it.Issue == nil || pl.dispatchedAt(it.Issue).IsZero() {
+		return
+	}
+	pr, ok := pl.closingPR(it.Issue, pl.dispatchedAt(it.Issue))
+	if !ok || slices.Contains(pr.Labels, policy.LabelBuilt) {
+		return
+	}
+	pl.add(Action{Kind: AddLabels, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, PR: pr.Number,
+		Labels: []string{policy.LabelBuilt}, Why: fmt.Sprintf("#%d does the work the loop dispatched", pr.Number)})
 }
 
 // staleAfter is how long an attempt may go without a pull request: the
@@ -240,10 +256,6 @@ func (pl *planner) requeue(it *Item, notes []ledger.Note, why string) {
 func (pl *planner) inReview(it *Item) {
 	is := it.Issue
 	pr, ok := pl.closingPR(is, pl.dispatchedAt(is))
-	if ok && !pl.dispatchedAt(is).IsZero() && !slices.Contains(pr.Labels, policy.LabelBuilt) {
-		pl.add(Action{Kind: AddLabels, Issue: is.Number, IssueID: is.ID, ItemID: it.ID, PR: pr.Number,
-			Labels: []string{policy.LabelBuilt}, Why: fmt.Sprintf("#%d does the work the loop dispatched", pr.Number)})
-	}
 	switch {
 	case !ok:
 		pl.wait(it, true, "In Review, but no pull request closes it any more")
