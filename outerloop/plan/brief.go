@@ -90,6 +90,7 @@ type dispatchData struct {
 	Attempt, MaxAttempts int
 	Spec, Recipe         string
 	Learnings, Previous  string
+	PreviousBranch       string // the earlier attempt's agent branch, "" when none is known
 }
 
 // brief renders the dispatch comment: the dispatch prompt filled with the
