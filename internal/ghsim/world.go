@@ -75,6 +75,7 @@ type Repo struct {
 	CheckRuns     map[string][]*CheckRun // commit SHA → runs
 	Statuses      map[string][]*Status   // commit SHA → statuses, newest last
 	Workflows     []*Workflow
+	Protected     map[string]*BranchProtection // branch → its protection rule (protection.go)
 }
 
 // FullName is "owner/name".
