@@ -198,9 +198,12 @@ type remote struct {
 
 	items    *gql.Board
 	itemsErr error
+
+	review    reviewRule // review.go
+	reviewErr error
 }
 
-var githubChecks = []string{"dispatch-token", "token-scopes", "github-token", "repository", "workflows",
+var githubChecks = []string{"dispatch-token", "token-scopes", "github-token", "repository", "branch-review", "workflows",
 	"board", "field-status", "field-priority", "field-size", "board-link", "labels", "status-issue", "rate-limit"}
 
 func (d *doctor) github(ctx context.Context) {
@@ -229,6 +232,7 @@ func (d *doctor) github(ctx context.Context) {
 		return
 	}
 	d.repoCheck(g)
+	d.reviewCheck(g)
 	d.workflowsCheck(g)
 	d.boardChecks(g)
 	d.labelsCheck(g)
@@ -249,6 +253,7 @@ func (d *doctor) gather(ctx context.Context) *remote {
 	g.repo, g.repoErr = gql.ReadSetupRepo(ctx, g.c, d.cfg.Repo, policy.LabelStatus)
 	g.labels, g.labelsErr = listLabels(ctx, g.c, owner, name)
 	g.workflows, g.workflowsErr = listWorkflows(ctx, g.c, owner, name)
+	g.review, g.reviewErr = readReviewRule(ctx, g.c, owner, name, d.cfg.Dispatcher)
 
 	prj := d.cfg.Project
 	typ := gql.OwnerType(prj.OwnerType)
@@ -518,8 +523,13 @@ func (d *doctor) labelsCheck(g *remote) {
 		}
 	}
 	if len(missing) > 0 {
-		d.add("labels", Fail, fmt.Sprintf("%s lacks the labels %s", d.cfg.Repo, strings.Join(missing, ", ")),
-			"run \"nanobots bootstrap\": it creates them (issue forms drop a label that does not exist)")
+		detail := fmt.Sprintf("%s lacks the labels %s", d.cfg.Repo, strings.Join(missing, ", "))
+		if findLabel(g.labels, d.cfg.Labels.Inbox) == nil {
+			// The loop finds new work by this label alone.
+			detail += fmt.Sprintf(": every issue form adds %s, and GitHub drops a form's label that does not exist, so no issue filed through a form would reach the loop",
+				d.cfg.Labels.Inbox)
+		}
+		d.add("labels", Fail, detail, "run \"nanobots bootstrap\": it creates them (issue forms drop a label that does not exist)")
 		return
 	}
 	d.pass("labels", "%s has %s", d.cfg.Repo, strings.Join(have, ", "))
