@@ -76,7 +76,7 @@ func (d *doctor) local() {
 		switch {
 		case strings.HasPrefix(msg, policy.Dir+":"):
 			d.add("config", Fail, msg, "run \"nanobots init\" in the repository's root, or pass --dir")
-			for _, id := range []string{"rubric", "recipes", "prompts", "engine-files", "actionlint"} {
+			for _, id := range []string{"rubric", "recipes", "prompts", "agent-tools", "engine-files", "actionlint"} {
 				d.skip(id, "there is no "+policy.Dir)
 			}
 			return
@@ -120,6 +120,7 @@ func (d *doctor) local() {
 		sort.Strings(names)
 		d.pass("prompts", "%s: %s", policy.PromptsDir, strings.Join(names, ", "))
 	})
+	d.agentToolsCheck()
 
 	if !d.cfgOK || !d.rubricOK {
 		d.skip("engine-files", "they are rendered from config.json and TRIAGE.md")

@@ -72,3 +72,35 @@ func TestDoctorWarnsWhenOnlyTheDispatcherCouldApprove(t *testing.T) {
 		t.Errorf("rule unreadable: %s %q", c.Result, c.Detail)
 	}
 }
+
+// TestDoctorChecksTheAgentsCommands: without a test or lint command, or
+// without git fetch, the agent cannot do what the brief asks.
+func TestDoctorChecksTheAgentsCommands(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tools  []string
+		result setup.Result
+		want   []string
+	}{
+		{"a test command and git fetch", []string{"Bash(gh pr view:*)", "Bash(make test:*)", "Bash(git fetch:*)"}, setup.Pass, []string{"the agent may run make test"}},
+		{"no test command", []string{"Bash(gh pr view:*)", "Bash(git fetch:*)", "Bash(git diff:*)"}, setup.Warn, []string{"cannot run the repository's tests or linters", `"Bash(go test:*)"`}},
+		{"no git fetch", []string{"Bash(go vet:*)"}, setup.Warn, []string{"lacks Bash(git fetch:*)", "a retry cannot fetch"}},
+		{"nothing", nil, setup.Warn, []string{"cannot run the repository's tests", "lacks Bash(git fetch:*)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := octoConfig("octo/demo")
+			cfg.Inner.AllowedTools = tc.tools
+			e := newEnv(t, ghsim.Bare(ghsim.NewClock(epoch).Now), cfg)
+			e.token = "" // a local check: no GitHub needed
+			c, ok := e.doctor().Check("agent-tools")
+			if !ok || c.Result != tc.result {
+				t.Fatalf("agent-tools: %s %q, want %s", c.Result, c.Detail, tc.result)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(c.Detail+" "+c.Fix, w) {
+					t.Errorf("agent-tools %q (fix %q) lacks %q", c.Detail, c.Fix, w)
+				}
+			}
+		})
+	}
+}
