@@ -10,6 +10,7 @@ package gql
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shurcooL/githubv4"
@@ -32,13 +33,17 @@ const (
 // PageSize is GitHub's largest page.
 const PageSize = 100
 
-// Board is a Projects v2 board with its fields and every item.
+// Board is a Projects v2 board with its fields and every item (ReadBoard,
+// ReadCycle), or with its fields and linked repositories (ReadBoardSetup).
 type Board struct {
 	ID     string
 	Title  string
 	URL    string
 	Fields []Field
 	Items  []Item
+	// Repositories are the linked repositories, as owner/name; only
+	// ReadBoardSetup reads them.
+	Repositories []string
 	// Points is what reading it cost, summed from rateLimit.cost.
 	Points int
 	// Remaining is the GraphQL points left this hour after the last page.
@@ -53,10 +58,14 @@ type Field struct {
 	Options  []Option
 }
 
-// Option is a single-select option.
+// Option is a single-select option. Color and Description are read with
+// it because updateProjectV2Field wants them back for every option it keeps
+// (reading two more scalars on a page costs no more points).
 type Option struct {
-	ID   string
-	Name string
+	ID          string
+	Name        string
+	Color       string // GRAY, BLUE, GREEN, YELLOW, ORANGE, RED, PINK, PURPLE
+	Description string
 }
 
 // Item is a card. Values maps a field's name to its single-select option
@@ -92,6 +101,16 @@ func (b *Board) Field(name string) *Field {
 	return nil
 }
 
+// Linked reports whether the repository owner/name is linked to the board.
+func (b *Board) Linked(repo string) bool {
+	for _, r := range b.Repositories {
+		if strings.EqualFold(r, repo) {
+			return true
+		}
+	}
+	return false
+}
+
 // Option returns the option with the given name, or nil.
 func (f *Field) Option(name string) *Option {
 	for i := range f.Options {
@@ -104,19 +123,23 @@ func (f *Field) Option(name string) *Option {
 
 type fieldNode struct {
 	SingleSelect struct {
-		ID       string `graphql:"id"`
-		Name     string `graphql:"name"`
-		DataType string `graphql:"dataType"`
-		Options  []struct {
-			ID   string `graphql:"id"`
-			Name string `graphql:"name"`
-		} `graphql:"options"`
+		ID       string       `graphql:"id"`
+		Name     string       `graphql:"name"`
+		DataType string       `graphql:"dataType"`
+		Options  []optionNode `graphql:"options"`
 	} `graphql:"... on ProjectV2SingleSelectField"`
 	Common struct {
 		ID       string `graphql:"id"`
 		Name     string `graphql:"name"`
 		DataType string `graphql:"dataType"`
 	} `graphql:"... on ProjectV2FieldCommon"`
+}
+
+type optionNode struct {
+	ID          string `graphql:"id"`
+	Name        string `graphql:"name"`
+	Color       string `graphql:"color"`
+	Description string `graphql:"description"`
 }
 
 type fieldValueNode struct {
@@ -278,7 +301,7 @@ func decodeFields(nodes []fieldNode) []Field {
 		if n.SingleSelect.ID != "" {
 			f = Field{ID: n.SingleSelect.ID, Name: n.SingleSelect.Name, DataType: n.SingleSelect.DataType}
 			for _, o := range n.SingleSelect.Options {
-				f.Options = append(f.Options, Option{ID: o.ID, Name: o.Name})
+				f.Options = append(f.Options, Option(o))
 			}
 		}
 		out = append(out, f)

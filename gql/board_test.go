@@ -11,21 +11,14 @@ import (
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 )
 
+// startSim serves w for the test and connects to it.
 func startSim(t *testing.T, w *ghsim.World) (*ghsim.Server, *ghclient.Client) {
 	t.Helper()
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatalf("start the simulator: %v", err)
-	}
-	url, stop := srv.Start()
-	t.Cleanup(stop)
-	c, err := ghclient.New(ghclient.Settings{APIURL: url, GraphQLURL: url + "/graphql"}, "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
+	sim := simtest.Start(t, w)
+	return sim.Server, sim.Client(t, "t")
 }
 
 // fill puts n issues on octo's board with Status Ready.

@@ -26,8 +26,6 @@ type Cycle struct {
 	StatusIssues []Issue
 	// Pinned is how many issues the repository has pinned.
 	Pinned int
-	// Refs are the branch names under the agent's prefix (claude/issue-…).
-	Refs []string
 	// DefaultBranch is the repository's default branch.
 	DefaultBranch string
 	// Requests is how many GraphQL requests the read took.
@@ -93,6 +91,9 @@ type PullRequest struct {
 	State   string // OPEN, CLOSED, MERGED
 	Draft   bool
 	HeadRef string
+	// Author opened it; Labels are its labels.
+	Author Actor
+	Labels []string
 	// CreatedAt is when the pull request was opened.
 	CreatedAt time.Time
 	MergedAt  time.Time
@@ -121,8 +122,6 @@ type CycleQuery struct {
 	Repo        string
 	InboxLabel  string
 	StatusLabel string
-	// RefPrefix is the branch prefix the agent works on, e.g. "claude/issue-".
-	RefPrefix string
 }
 
 type actorNode struct {
@@ -159,23 +158,41 @@ type statusIssueNode struct {
 	Comments     commentNodes `graphql:"comments(last: 10)"`
 }
 
+// statusIssues are the status issue candidates, as the loop's cycle and
+// bootstrap and doctor all read them.
+type statusIssues struct {
+	Nodes []statusIssueNode `graphql:"nodes"`
+}
+
+func (ns statusIssues) decode() []Issue {
+	var out []Issue
+	for _, n := range ns.Nodes {
+		out = append(out, n.decode())
+	}
+	return out
+}
+
+func (n statusIssueNode) decode() Issue {
+	is := Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL,
+		State: string(n.State), CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, Pinned: n.IsPinned,
+		Author: Actor{n.Author.Login, n.Author.Typename}, CommentCount: n.Comments.TotalCount}
+	for _, c := range n.Comments.Nodes {
+		is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
+			CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
+	}
+	return is
+}
+
 // cycleRepo is what the first page reads of the repository.
 type cycleRepo struct {
 	DefaultBranchRef struct {
 		Name string `graphql:"name"`
 	} `graphql:"defaultBranchRef"`
 	Inbox        refIssueNodes `graphql:"inbox: issues(labels: $inboxLabels, states: OPEN, first: 100, orderBy: {field: CREATED_AT, direction: ASC})"`
-	StatusIssues struct {
-		Nodes []statusIssueNode `graphql:"nodes"`
-	} `graphql:"statusIssues: issues(labels: $statusLabels, first: 10, orderBy: {field: CREATED_AT, direction: ASC})"`
+	StatusIssues statusIssues  `graphql:"statusIssues: issues(labels: $statusLabels, first: 10, orderBy: {field: CREATED_AT, direction: ASC})"`
 	PinnedIssues struct {
 		TotalCount int `graphql:"totalCount"`
 	} `graphql:"pinnedIssues(first: 3)"`
-	Refs struct {
-		Nodes []struct {
-			Name string `graphql:"name"`
-		} `graphql:"nodes"`
-	} `graphql:"refs(refPrefix: \"refs/heads/\", query: $refQuery, first: 100)"`
 }
 
 type viewerNode struct {
@@ -227,7 +244,6 @@ func ReadCycle(ctx context.Context, q Querier, cq CycleQuery) (*Cycle, error) {
 		"repoName":     githubv4.String(repoName),
 		"inboxLabels":  []githubv4.String{githubv4.String(cq.InboxLabel)},
 		"statusLabels": []githubv4.String{githubv4.String(cq.StatusLabel)},
-		"refQuery":     githubv4.String(cq.RefPrefix),
 	}
 	var p *boardPage
 	var repo *cycleRepo
@@ -265,21 +281,7 @@ func ReadCycle(ctx context.Context, q Querier, cq CycleQuery) (*Cycle, error) {
 	for _, n := range repo.Inbox.Nodes {
 		c.Inbox = append(c.Inbox, IssueRef{ID: n.ID, Number: n.Number})
 	}
-	for _, n := range repo.StatusIssues.Nodes {
-		is := Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL,
-			State: string(n.State), CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, Pinned: n.IsPinned,
-			Author: Actor{n.Author.Login, n.Author.Typename}, CommentCount: n.Comments.TotalCount}
-		for _, c := range n.Comments.Nodes {
-			is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
-				CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
-		}
-		c.StatusIssues = append(c.StatusIssues, is)
-	}
-	for _, n := range repo.Refs.Nodes {
-		if strings.HasPrefix(n.Name, cq.RefPrefix) {
-			c.Refs = append(c.Refs, n.Name)
-		}
-	}
+	c.StatusIssues = repo.StatusIssues.decode()
 	if p.Items.PageInfo.HasNextPage {
 		vars := map[string]any{
 			"login":  githubv4.String(cq.Owner),
@@ -350,6 +352,12 @@ type closingPRNode struct {
 	State       string    `graphql:"prState: state"`
 	IsDraft     bool      `graphql:"isDraft"`
 	HeadRefName string    `graphql:"headRefName"`
+	Author      actorNode `graphql:"author"`
+	Labels      struct {
+		Nodes []struct {
+			Name string `graphql:"name"`
+		} `graphql:"nodes"`
+	} `graphql:"labels(first: 20)"`
 	CreatedAt   time.Time `graphql:"createdAt"`
 	MergedAt    time.Time `graphql:"mergedAt"`
 	ClosedAt    time.Time `graphql:"closedAt"`
@@ -449,7 +457,11 @@ func decodeIssue(n issueNode) Issue {
 	for _, p := range n.ClosingPRs.Nodes {
 		pr := PullRequest{ID: p.ID, Number: p.Number, URL: p.URL, Title: p.Title, Body: p.Body, State: p.State,
 			Draft: p.IsDraft, HeadRef: p.HeadRefName, CreatedAt: p.CreatedAt, MergedAt: p.MergedAt, ClosedAt: p.ClosedAt,
-			MergeCommit: p.MergeCommit.Oid, CI: p.MergeCommit.StatusCheckRollup.State}
+			MergeCommit: p.MergeCommit.Oid, CI: p.MergeCommit.StatusCheckRollup.State,
+			Author: Actor{p.Author.Login, p.Author.Typename}}
+		for _, l := range p.Labels.Nodes {
+			pr.Labels = append(pr.Labels, l.Name)
+		}
 		for _, c := range p.MergeCommit.StatusCheckRollup.Contexts.Nodes {
 			switch {
 			case c.CheckRun.Name != "":

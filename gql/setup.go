@@ -18,105 +18,12 @@ type Mutator interface {
 	Mutate(ctx context.Context, m any, input githubv4.Input, vars map[string]any) error
 }
 
-// SetupBoard is a board's configuration: its fields with every option's
-// colour and description, and the repositories linked to it.
-type SetupBoard struct {
-	ID     string
-	Title  string
-	URL    string
-	Fields []SetupField
-	// Repositories are the linked repositories, as owner/name.
-	Repositories []string
-	// Points is what reading it cost; Remaining the GraphQL points left.
-	Points    int
-	Remaining int
-}
-
-// SetupField is a board field. Options are set for single-select fields.
-type SetupField struct {
-	ID       string
-	Name     string
-	DataType string
-	Options  []SetupOption
-}
-
-// SetupOption is a single-select option as updateProjectV2Field takes it
-// back: GitHub's input wants colour and description for every option.
-type SetupOption struct {
-	ID          string
-	Name        string
-	Color       string // GRAY, BLUE, GREEN, YELLOW, ORANGE, RED, PINK, PURPLE
-	Description string
-}
-
-// Field returns the field with the given name, or nil.
-func (b *SetupBoard) Field(name string) *SetupField {
-	for i := range b.Fields {
-		if b.Fields[i].Name == name {
-			return &b.Fields[i]
-		}
-	}
-	return nil
-}
-
-// Linked reports whether the repository owner/name is linked to the board.
-func (b *SetupBoard) Linked(repo string) bool {
-	for _, r := range b.Repositories {
-		if strings.EqualFold(r, repo) {
-			return true
-		}
-	}
-	return false
-}
-
-// Option returns the option with the given name, or nil.
-func (f *SetupField) Option(name string) *SetupOption {
-	for i := range f.Options {
-		if f.Options[i].Name == name {
-			return &f.Options[i]
-		}
-	}
-	return nil
-}
-
-type setupOptionNode struct {
-	ID          string `graphql:"id"`
-	Name        string `graphql:"name"`
-	Color       string `graphql:"color"`
-	Description string `graphql:"description"`
-}
-
-type setupFieldNode struct {
-	SingleSelect struct {
-		ID       string            `graphql:"id"`
-		Name     string            `graphql:"name"`
-		DataType string            `graphql:"dataType"`
-		Options  []setupOptionNode `graphql:"options"`
-	} `graphql:"... on ProjectV2SingleSelectField"`
-	Common struct {
-		ID       string `graphql:"id"`
-		Name     string `graphql:"name"`
-		DataType string `graphql:"dataType"`
-	} `graphql:"... on ProjectV2FieldCommon"`
-}
-
-func (n setupFieldNode) decode() SetupField {
-	if n.SingleSelect.ID == "" {
-		return SetupField{ID: n.Common.ID, Name: n.Common.Name, DataType: n.Common.DataType}
-	}
-	f := SetupField{ID: n.SingleSelect.ID, Name: n.SingleSelect.Name, DataType: n.SingleSelect.DataType}
-	for _, o := range n.SingleSelect.Options {
-		f.Options = append(f.Options, SetupOption(o))
-	}
-	return f
-}
-
 type setupBoardNode struct {
 	ID     string `graphql:"id"`
 	Title  string `graphql:"title"`
 	URL    string `graphql:"url"`
 	Fields struct {
-		Nodes []setupFieldNode `graphql:"nodes"`
+		Nodes []fieldNode `graphql:"nodes"`
 	} `graphql:"fields(first: 50)"`
 	Repositories struct {
 		Nodes []struct {
@@ -141,10 +48,11 @@ type setupOrgBoardQuery struct {
 
 var _ = register(setupUserBoardQuery{}, setupOrgBoardQuery{})
 
-// ReadSetupBoard reads a board's fields, every option's colour and
-// description, and its linked repositories, in one request. (A board has at
-// most 50 fields, GitHub's limit, so one page holds them all.)
-func ReadSetupBoard(ctx context.Context, q Querier, ownerType OwnerType, owner string, number int) (*SetupBoard, error) {
+// ReadBoardSetup reads a board's fields, every option's colour and
+// description, and its linked repositories, in one request; not its items.
+// (A board has at most 50 fields, GitHub's limit, so one page holds them
+// all.)
+func ReadBoardSetup(ctx context.Context, q Querier, ownerType OwnerType, owner string, number int) (*Board, error) {
 	vars := map[string]any{"login": githubv4.String(owner), "number": githubv4.Int(number)}
 	var n setupBoardNode
 	var rl rateLimit
@@ -164,10 +72,7 @@ func ReadSetupBoard(ctx context.Context, q Querier, ownerType OwnerType, owner s
 	default:
 		return nil, fmt.Errorf("owner type %q: want %q or %q", ownerType, OwnerUser, OwnerOrganization)
 	}
-	b := &SetupBoard{ID: n.ID, Title: n.Title, URL: n.URL, Points: rl.Cost, Remaining: rl.Remaining}
-	for _, f := range n.Fields.Nodes {
-		b.Fields = append(b.Fields, f.decode())
-	}
+	b := &Board{ID: n.ID, Title: n.Title, URL: n.URL, Fields: decodeFields(n.Fields.Nodes), Points: rl.Cost, Remaining: rl.Remaining}
 	for _, r := range n.Repositories.Nodes {
 		b.Repositories = append(b.Repositories, r.NameWithOwner)
 	}
@@ -182,47 +87,14 @@ type SetupRepo struct {
 	// TRIAGE, READ, or "" for none.
 	ViewerPermission string
 	// Pinned are the pinned issues, at most three.
-	Pinned []SetupIssue
+	Pinned []Issue
 	// Labelled are the issues carrying the label asked for, open or closed,
-	// oldest first (at most 20).
-	Labelled []SetupIssue
+	// oldest first (at most 10), read as ReadCycle reads the status issue
+	// candidates, so ledger.Trust.StatusIssue finds the same issue in both.
+	Labelled []Issue
 	// Points is what reading it cost; Remaining the GraphQL points left.
 	Points    int
 	Remaining int
-}
-
-// SetupIssue is an issue with who wrote it.
-type SetupIssue struct {
-	ID     string
-	Number int
-	Title  string
-	Body   string
-	State  string // OPEN, CLOSED
-	Pinned bool
-	// Author is the login, with "[bot]" for a bot as REST writes it.
-	Author string
-}
-
-type setupIssueNode struct {
-	ID       string `graphql:"id"`
-	Number   int    `graphql:"number"`
-	Title    string `graphql:"title"`
-	Body     string `graphql:"body"`
-	State    string `graphql:"state"`
-	IsPinned bool   `graphql:"isPinned"`
-	Author   struct {
-		Typename string `graphql:"__typename"`
-		Login    string `graphql:"login"`
-	} `graphql:"author"`
-}
-
-func (n setupIssueNode) decode() SetupIssue {
-	login := n.Author.Login
-	// GraphQL gives a bot's login without the "[bot]" REST and config use.
-	if n.Author.Typename == "Bot" && !strings.HasSuffix(login, "[bot]") {
-		login += "[bot]"
-	}
-	return SetupIssue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, State: n.State, Pinned: n.IsPinned, Author: login}
 }
 
 type setupRepoQuery struct {
@@ -232,12 +104,10 @@ type setupRepoQuery struct {
 		ViewerPermission string `graphql:"viewerPermission"`
 		PinnedIssues     struct {
 			Nodes []struct {
-				Issue setupIssueNode `graphql:"issue"`
+				Issue statusIssueNode `graphql:"issue"`
 			} `graphql:"nodes"`
 		} `graphql:"pinnedIssues(first: 3)"`
-		Labelled struct {
-			Nodes []setupIssueNode `graphql:"nodes"`
-		} `graphql:"labelled: issues(labels: $labels, first: 20, orderBy: {field: CREATED_AT, direction: ASC})"`
+		Labelled statusIssues `graphql:"labelled: issues(labels: $labels, first: 10, orderBy: {field: CREATED_AT, direction: ASC})"`
 	} `graphql:"repository(owner: $owner, name: $name)"`
 	RateLimit rateLimit `graphql:"rateLimit"`
 }
@@ -274,17 +144,17 @@ func ReadSetupRepo(ctx context.Context, q Querier, repo, label string) (*SetupRe
 
 type setupFieldPayload struct {
 	SingleSelect struct {
-		ID       string            `graphql:"id"`
-		Name     string            `graphql:"name"`
-		DataType string            `graphql:"dataType"`
-		Options  []setupOptionNode `graphql:"options"`
+		ID       string       `graphql:"id"`
+		Name     string       `graphql:"name"`
+		DataType string       `graphql:"dataType"`
+		Options  []optionNode `graphql:"options"`
 	} `graphql:"... on ProjectV2SingleSelectField"`
 }
 
-func (p setupFieldPayload) decode() *SetupField {
-	f := &SetupField{ID: p.SingleSelect.ID, Name: p.SingleSelect.Name, DataType: p.SingleSelect.DataType}
+func (p setupFieldPayload) decode() *Field {
+	f := &Field{ID: p.SingleSelect.ID, Name: p.SingleSelect.Name, DataType: p.SingleSelect.DataType}
 	for _, o := range p.SingleSelect.Options {
-		f.Options = append(f.Options, SetupOption(o))
+		f.Options = append(f.Options, Option(o))
 	}
 	return f
 }
@@ -321,7 +191,7 @@ type setupPinMutation struct {
 var _ = register(setupCreateFieldMutation{}, setupUpdateFieldMutation{},
 	setupLinkMutation{}, setupPinMutation{})
 
-func optionInputs(opts []SetupOption) *[]githubv4.ProjectV2SingleSelectFieldOptionInput {
+func optionInputs(opts []Option) *[]githubv4.ProjectV2SingleSelectFieldOptionInput {
 	in := make([]githubv4.ProjectV2SingleSelectFieldOptionInput, 0, len(opts))
 	for _, o := range opts {
 		in = append(in, githubv4.ProjectV2SingleSelectFieldOptionInput{
@@ -335,7 +205,7 @@ func optionInputs(opts []SetupOption) *[]githubv4.ProjectV2SingleSelectFieldOpti
 
 // CreateSingleSelectField creates a single-select field with the given
 // options (their IDs are ignored: GitHub assigns them) and returns it.
-func CreateSingleSelectField(ctx context.Context, m Mutator, projectID, name string, opts []SetupOption) (*SetupField, error) {
+func CreateSingleSelectField(ctx context.Context, m Mutator, projectID, name string, opts []Option) (*Field, error) {
 	var mu setupCreateFieldMutation
 	in := githubv4.CreateProjectV2FieldInput{
 		ProjectID:           githubv4.ID(projectID),
@@ -354,7 +224,7 @@ func CreateSingleSelectField(ctx context.Context, m Mutator, projectID, name str
 // published schema cannot name an existing option, so GitHub gives every
 // option a new ID and clears the values that pointed at the old ones: the
 // caller must set those values again (see the returned option IDs).
-func ReplaceOptions(ctx context.Context, m Mutator, fieldID string, opts []SetupOption) (*SetupField, error) {
+func ReplaceOptions(ctx context.Context, m Mutator, fieldID string, opts []Option) (*Field, error) {
 	var mu setupUpdateFieldMutation
 	in := githubv4.UpdateProjectV2FieldInput{
 		FieldID:             githubv4.ID(fieldID),

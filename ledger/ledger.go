@@ -32,7 +32,7 @@ const (
 	MarkDispatch = "dispatch" // a dispatch comment, with its attempt number
 	MarkRequeue  = "requeue"  // the loop sent dispatched work back to Ready
 	MarkSummon   = "summon"   // the loop asked a maintainer to step in
-	MarkAskPR    = "ask-pr"   // the loop asked the agent to open a missing pull request
+	MarkOpened   = "opened"   // the loop opened the pull request the agent's run left undone
 	MarkDone     = "done"     // the loop verified the work and finished the item
 	MarkStatus   = "status"   // the status issue's body
 	MarkNeeded   = "needed"   // a status issue comment told people an item needs them

@@ -71,7 +71,8 @@ var phases = []phase{
 	{"learn", func(a plan.Action) bool { return a.Kind == plan.Learn || a.Kind == plan.Distill }, nil},
 	{"comment", func(a plan.Action) bool { return a.Kind == plan.Comment }, (*applier).comments},
 	{"label and assign", func(a plan.Action) bool { return a.Kind == plan.AddLabels || a.Kind == plan.Assign }, nil},
-	{"dispatch", func(a plan.Action) bool { return a.Kind == plan.Dispatch || a.Kind == plan.Nudge }, (*applier).dispatches},
+	{"open pull requests", func(a plan.Action) bool { return a.Kind == plan.OpenPR }, nil},
+	{"dispatch", func(a plan.Action) bool { return a.Kind == plan.Dispatch }, (*applier).dispatches},
 	{"move", func(a plan.Action) bool { return a.Kind == plan.SetField && a.Field == policy.FieldStatus }, (*applier).setFields},
 }
 
@@ -80,7 +81,7 @@ var phases = []phase{
 // repeat, so the next cycle converges from wherever this one stopped. It
 // returns what it did, in the order it did it.
 func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, pl plan.Plan, now func() time.Time) ([]plan.Done, error) {
-	a := applier{c: c, s: s, p: p, items: map[int]string{}, stale: map[int]string{}, moves: map[int]bool{}, now: now}
+	a := applier{c: c, s: s, p: p, items: map[int]string{}, stale: map[int]string{}, moves: map[int]bool{}, now: now, errs: map[*plan.Done]error{}}
 	for _, act := range pl.Actions {
 		if act.Kind == plan.SetField && act.Field == policy.FieldStatus {
 			a.moves[act.Issue] = true
@@ -103,7 +104,7 @@ func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, p
 				continue
 			}
 			if why := a.stale[act.Issue]; why != "" {
-				done = append(done, plan.Done{Action: act, Step: i, At: now(), Skipped: why})
+				done = append(done, plan.Done{Action: act, Step: i, At: now(), Skipped: why, Skip: plan.SkipOnBoard})
 				continue
 			}
 			ds = append(ds, &plan.Done{Action: act, Step: i})
@@ -117,7 +118,7 @@ func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, p
 		} else {
 			for _, d := range ds {
 				if err = a.apply(ctx, d); err != nil {
-					d.Err = err.Error()
+					a.fail(d, err)
 					break
 				}
 				d.At = now()
@@ -133,6 +134,9 @@ func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, p
 			}
 		}
 		if err != nil || failed != nil {
+			if cause := a.errs[failed]; cause != nil {
+				return done, fmt.Errorf("%s: %w", failed.Action, cause)
+			}
 			if failed != nil {
 				return done, fmt.Errorf("%s: %s", failed.Action, failed.Err)
 			}
@@ -156,6 +160,15 @@ type applier struct {
 	// snapshot holds: a comment newer than that came after the plan.
 	seen map[int]int64
 	now  func() time.Time
+	// errs keeps the error of each failed action, whose Err holds only
+	// its text, so Apply's error still tells its kind (errors.Is/As).
+	errs map[*plan.Done]error
+}
+
+// fail records that d failed with err.
+func (a *applier) fail(d *plan.Done, err error) {
+	d.Err = err.Error()
+	a.errs[d] = err
 }
 
 // runBatches sends ds's mutations, gql.MaxBatch to a request, as queue
@@ -168,7 +181,7 @@ func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*plan
 		var sent []*plan.Done
 		for _, d := range chunk {
 			if err := queue(&b, d); err != nil {
-				d.Err = err.Error()
+				a.fail(d, err)
 				return err
 			}
 			sent = append(sent, d)
@@ -183,7 +196,7 @@ func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*plan
 					keep(d, results[i])
 				}
 			case err != nil:
-				d.Err = err.Error()
+				a.fail(d, err)
 			default:
 				d.Err = "GitHub returned no result"
 			}
@@ -211,7 +224,7 @@ func (a *applier) addItems(ctx context.Context, ds []*plan.Done) error {
 	}, func(d *plan.Done, r gql.BatchResult) {
 		a.items[d.Issue] = r.Value
 		if r.Status != "" {
-			d.Skipped = fmt.Sprintf("on the board already, in %s: another cycle running at the same time put it there", r.Status)
+			d.Skipped, d.Skip = fmt.Sprintf("on the board already, in %s: another cycle running at the same time put it there", r.Status), plan.SkipOnBoard
 			a.stale[d.Issue] = d.Skipped
 		}
 	})
@@ -285,7 +298,7 @@ func (a *applier) dispatches(ctx context.Context, ds []*plan.Done) error {
 	for _, d := range ds {
 		if d.Kind == plan.Dispatch {
 			if n := dispatchedAlready(trust.Notes(byID[d.IssueID]), d.Attempt); n != nil {
-				d.Skipped = fmt.Sprintf("attempt %d was dispatched by another cycle at %s", n.Int("attempt"), n.Comment.CreatedAt.Format(time.RFC3339))
+				d.Skipped, d.Skip = fmt.Sprintf("attempt %d was dispatched by another cycle at %s", n.Int("attempt"), n.Comment.CreatedAt.Format(time.RFC3339)), plan.SkipDispatched
 				d.At = a.now()
 				continue
 			}
@@ -320,8 +333,14 @@ func (a *applier) apply(ctx context.Context, d *plan.Done) error {
 	switch act.Kind {
 	case plan.AddLabels:
 		owner, repo := splitRepo(a.s.Repo)
-		_, _, err := a.c.bot().REST.Issues.AddLabelsToIssue(ctx, owner, repo, act.Issue, act.Labels)
+		n := act.Issue
+		if act.PR != 0 {
+			n = act.PR
+		}
+		_, _, err := a.c.bot().REST.Issues.AddLabelsToIssue(ctx, owner, repo, n, act.Labels)
 		return wrapREST("label", err)
+	case plan.OpenPR:
+		return a.openPR(ctx, d)
 	case plan.Assign:
 		owner, repo := splitRepo(a.s.Repo)
 		_, _, err := a.c.bot().REST.Issues.AddAssignees(ctx, owner, repo, act.Issue, act.Users)

@@ -93,9 +93,6 @@ func checkOnce(t *testing.T, h *harness) {
 				case ledger.MarkDispatch:
 					dispatches++
 					seen["dispatch attempt "+m.Fields["attempt"]]++
-				case ledger.MarkAskPR:
-					dispatches++
-					seen["ask for a pull request from "+m.Fields["branch"]]++
 				}
 			}
 		}
@@ -228,12 +225,11 @@ func (r *raceCount) count(res *outerloop.Result) {
 	}
 	for _, d := range res.Done {
 		switch {
-		case d.Skipped == "":
-		case strings.Contains(d.Skipped, "was deleted"):
+		case d.Skip == plan.SkipWithdrawn:
 			r.withdrawn++
-		case d.Kind == plan.AddToBoard && strings.Contains(d.Skipped, "on the board already"):
+		case d.Kind == plan.AddToBoard && d.Skip == plan.SkipOnBoard:
 			r.stale++
-		case d.Kind == plan.Dispatch && strings.Contains(d.Skipped, "by another cycle"):
+		case d.Kind == plan.Dispatch && d.Skip == plan.SkipDispatched:
 			r.skipped++
 		}
 	}
@@ -310,7 +306,7 @@ func TestADispatchPostedSecondIsWithdrawn(t *testing.T) {
 			d = &res.Done[i]
 		}
 	}
-	if d == nil || !strings.Contains(d.Skipped, "was deleted") || d.URL != "" {
+	if d == nil || d.Skip != plan.SkipWithdrawn || d.URL != "" {
 		t.Errorf("the dispatch's outcome is %+v, want skipped: deleted", d)
 	}
 	if n := dispatchCount(is); n != 1 {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 	"github.com/nanobots/nanobots/outerloop"
 )
 
@@ -28,8 +29,11 @@ type faultCase struct {
 	// timeout, when set, is the cycle's context deadline.
 	timeout time.Duration
 	// stops says the cycle must end in an error containing it ("" = the
-	// cycle must complete).
+	// cycle must complete): what the operator reads.
 	stops string
+	// kind says what the cycle's error must be, for code that branches on
+	// it (errors.Is or errors.As, never its text).
+	kind func(error) bool
 	// slept is how long the clients must have waited (virtually).
 	slept time.Duration
 }
@@ -42,23 +46,23 @@ var faultCases = []faultCase{
 	{name: "REST 502 on a read, retried", step: 2,
 		faults: []ghsim.Fault{{Route: "repos/get-content", Status: http.StatusBadGateway}}, slept: time.Second},
 	{name: "REST 500 on a write", step: 0,
-		faults: []ghsim.Fault{{Route: "issues/add-labels", Status: http.StatusInternalServerError}}, stops: "500"},
+		faults: []ghsim.Fault{{Route: "issues/add-labels", Status: http.StatusInternalServerError}}, stops: "500", kind: status(http.StatusInternalServerError)},
 	{name: "REST 503 on a write, refused before the work: retried", step: 0,
 		faults: []ghsim.Fault{{Route: "issues/create", Status: http.StatusServiceUnavailable}}, slept: time.Second},
 	{name: "REST 504 on every try of a read", step: 2,
-		faults: []ghsim.Fault{{Route: "repos/get", Status: http.StatusGatewayTimeout, Times: -1}}, stops: "504"},
+		faults: []ghsim.Fault{{Route: "repos/get-content", Status: http.StatusGatewayTimeout, Times: -1}}, stops: "504", kind: status(http.StatusGatewayTimeout)},
 	{name: "GraphQL 502 on the board read, retried", step: 1,
 		faults: []ghsim.Fault{{Route: "graphql:user", Status: http.StatusBadGateway}}, slept: time.Second},
 	{name: "GraphQL 502 on every try of the issue reads", step: 1,
-		faults: []ghsim.Fault{{Route: "graphql:nodes", Status: http.StatusBadGateway, Times: -1}}, stops: "502"},
+		faults: []ghsim.Fault{{Route: "graphql:nodes", Status: http.StatusBadGateway, Times: -1}}, stops: "502", kind: status(http.StatusBadGateway)},
 	{name: "GraphQL 503 on a mutation, refused before the work: retried", step: 0,
 		faults: []ghsim.Fault{{Route: "graphql:mutation", Status: http.StatusServiceUnavailable}}, slept: time.Second},
 	{name: "GraphQL 502 after a dispatch was carried out", step: 1,
-		faults: []ghsim.Fault{{Route: "graphql:addComment", Status: http.StatusBadGateway, After: true}}, stops: "may have been carried out"},
+		faults: []ghsim.Fault{{Route: "graphql:addComment", Status: http.StatusBadGateway, After: true}}, stops: "may have been carried out", kind: unsafe},
 	{name: "a timeout on the board read", step: 1, timeout: 300 * time.Millisecond,
-		faults: []ghsim.Fault{{Route: "graphql:user", Latency: 5 * time.Second}}, stops: "context deadline exceeded"},
+		faults: []ghsim.Fault{{Route: "graphql:user", Latency: 5 * time.Second}}, stops: "context deadline exceeded", kind: is(context.DeadlineExceeded)},
 	{name: "a timeout on a dispatch GitHub carries out anyway", step: 1, timeout: 300 * time.Millisecond,
-		faults: []ghsim.Fault{{Name: "late", Route: "graphql:addComment", Latency: 5 * time.Second}}, stops: "context deadline exceeded"},
+		faults: []ghsim.Fault{{Name: "late", Route: "graphql:addComment", Latency: 5 * time.Second}}, stops: "context deadline exceeded", kind: is(context.DeadlineExceeded)},
 	{name: "429 with Retry-After on a REST write", step: 0,
 		faults: []ghsim.Fault{{Route: "issues/create", Status: http.StatusTooManyRequests, RetryAfter: 30}}, slept: 30 * time.Second},
 	{name: "429 with Retry-After on GraphQL", step: 1,
@@ -68,21 +72,42 @@ var faultCases = []faultCase{
 	{name: "secondary limit on a REST write", step: 2,
 		faults: []ghsim.Fault{{Route: "repos/create-or-update-file-contents", Secondary: true, RetryAfter: 90}}, slept: 90 * time.Second},
 	{name: "secondary limit longer than a cycle waits", step: 1,
-		faults: []ghsim.Fault{{Route: "graphql:addComment", Secondary: true, RetryAfter: 900}}, stops: "secondary rate limit"},
+		faults: []ghsim.Fault{{Route: "graphql:addComment", Secondary: true, RetryAfter: 900}}, stops: "secondary rate limit", kind: secondary},
 	{name: "GraphQL RATE_LIMITED, retried", step: 1,
 		faults: []ghsim.Fault{{Route: "graphql:nodes", GraphQLType: "RATE_LIMITED"}}, slept: time.Minute},
 	{name: "GraphQL RATE_LIMITED on every try", step: 0,
-		faults: []ghsim.Fault{{Route: "graphql:user", GraphQLType: "RATE_LIMITED", Times: -1}}, stops: "rate limit"},
+		faults: []ghsim.Fault{{Route: "graphql:user", GraphQLType: "RATE_LIMITED", Times: -1}}, stops: "rate limit", kind: is(ghclient.ErrRateLimited)},
 	{name: "GraphQL STALE_DATA on a board move", step: 0,
-		faults: []ghsim.Fault{{Route: "graphql:updateProjectV2ItemFieldValue", GraphQLType: "STALE_DATA", Message: "the item changed"}}, stops: "STALE_DATA"},
+		faults: []ghsim.Fault{{Route: "graphql:updateProjectV2ItemFieldValue", GraphQLType: "STALE_DATA", Message: "the item changed"}}, stops: "STALE_DATA", kind: is(ghclient.ErrStaleData)},
 	{name: "409 on the LEARNINGS.md append, once: read again and retried", step: 2,
 		faults: []ghsim.Fault{{Route: "repos/create-or-update-file-contents", Status: http.StatusConflict,
 			Message: "is at 0123456789abcdef but expected fedcba9876543210"}}},
 	{name: "409 on every LEARNINGS.md append", step: 2,
 		faults: []ghsim.Fault{{Route: "repos/create-or-update-file-contents", Status: http.StatusConflict, Times: -1,
-			Message: "is at 0123456789abcdef but expected fedcba9876543210"}}, stops: "changed under each of 3 tries"},
+			Message: "is at 0123456789abcdef but expected fedcba9876543210"}}, stops: "changed under each of 3 tries", kind: is(ghclient.ErrConflict)},
 	{name: "409 on the distill issue's board move", step: 4,
-		faults: []ghsim.Fault{{Route: "issues/create", Status: http.StatusConflict, After: true}}, stops: "409"},
+		faults: []ghsim.Fault{{Route: "issues/create", Status: http.StatusConflict, After: true}}, stops: "409", kind: status(http.StatusConflict)},
+}
+
+// is, status, unsafe and secondary tell an error's kind in faultCases.
+func is(target error) func(error) bool { return func(err error) bool { return errors.Is(err, target) } }
+
+func status(code int) func(error) bool {
+	return func(err error) bool {
+		var se *ghclient.ServerError
+		var re *ghclient.RESTError
+		return errors.As(err, &se) && se.Status == code || errors.As(ghclient.Classify(err), &re) && re.Status == code
+	}
+}
+
+func unsafe(err error) bool {
+	var se *ghclient.ServerError
+	return errors.As(err, &se) && se.Unsafe
+}
+
+func secondary(err error) bool {
+	var rl *ghclient.RateLimitError
+	return errors.As(err, &rl) && rl.Secondary
 }
 
 // TestFaults injects each of GitHub's failures into one cycle of the story:
@@ -127,6 +152,8 @@ func TestFaults(t *testing.T) {
 					t.Errorf("step %d: the cycle completed; want it to stop with an error about %q", i, tc.stops)
 				case tc.stops != "" && !strings.Contains(err.Error(), tc.stops):
 					t.Errorf("step %d: the cycle stopped with %q; want an error about %q", i, err, tc.stops)
+				case tc.kind != nil && !tc.kind(err):
+					t.Errorf("step %d: the cycle stopped with %q (%T), which is not of the kind expected", i, err, errors.Unwrap(err))
 				}
 				if got := time.Duration(s.slept.Load()); got < tc.slept || tc.slept == 0 && got > 0 && tc.stops == "" {
 					t.Errorf("the clients waited %s; want at least %s", got, tc.slept)
@@ -205,7 +232,8 @@ func TestABoardPageFailsInTheMiddle(t *testing.T) {
 		if fault {
 			h.srv.Inject(ghsim.Fault{Name: "page 2", Route: "graphql:user", Nth: 2, Times: -1, Status: http.StatusBadGateway})
 			_, err := outerloop.Run(t.Context(), opts)
-			if err == nil || !strings.Contains(err.Error(), "502") || !strings.Contains(err.Error(), "board") {
+			var se *ghclient.ServerError
+			if !errors.As(err, &se) || se.Status != http.StatusBadGateway || !strings.Contains(err.Error(), "board") {
 				t.Errorf("the cycle ended with %v; want an error that names the board read and the 502", err)
 			}
 			var pages []int
@@ -242,23 +270,18 @@ func TestABoardPageFailsInTheMiddle(t *testing.T) {
 // writes.
 func TestTheReserve(t *testing.T) {
 	h := newHarness(t, nil)
-	srv, err := ghsim.New(h.world, ghsim.WithLimits(ghsim.Limits{Core: 5000, GraphQL: 400, ContentPerMinute: 80, ContentPerHour: 500}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop := srv.Start()
-	defer stop()
+	sim := simtest.Start(t, h.world, simtest.WithServer(ghsim.WithLimits(ghsim.Limits{Core: 5000, GraphQL: 400, ContentPerMinute: 80, ContentPerHour: 500})))
 	h.file("feature", "Add a --build-info flag", map[string]string{
 		"kind": "feature", "area": "interface", "problem": "No way to tell the build.",
 		"acceptance": "- [ ] `demo --version` prints it", "size_hint": "S",
 	})
 	set := h.settings()
-	set.APIURL, set.GraphQLURL = url, url+"/graphql"
+	set.APIURL, set.GraphQLURL = sim.URL, sim.GraphQLURL
 	res, err := outerloop.Run(t.Context(), outerloop.Options{Dir: h.dir, Settings: set, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := srv.Log.Totals().Writes; w != 0 {
+	if w := sim.Log.Totals().Writes; w != 0 {
 		t.Errorf("below the reserve: %d writes, want none", w)
 	}
 	var text strings.Builder
@@ -277,7 +300,7 @@ func TestTheReserve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Held != "" || srv.Log.Totals().Writes == 0 {
-		t.Errorf("with a reserve of 100 and %d points left: held %q, %d writes; want the plan carried out", res.Remaining, res.Held, srv.Log.Totals().Writes)
+	if res.Held != "" || sim.Log.Totals().Writes == 0 {
+		t.Errorf("with a reserve of 100 and %d points left: held %q, %d writes; want the plan carried out", res.Remaining, res.Held, sim.Log.Totals().Writes)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 	"github.com/nanobots/nanobots/outerloop"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
@@ -48,12 +49,7 @@ func newHarness(t testing.TB, edit func(*policy.Config)) *harness {
 	}
 	w.AddToken(patToken, "octo", "repo", "project")
 	w.AddToken(botToken, ghsim.ActionsBot)
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatalf("start the simulator: %v (run scripts/fetch-schemas.sh)", err)
-	}
-	url, stop := srv.Start()
-	t.Cleanup(stop)
+	sim := simtest.Start(t, w)
 
 	dir := t.TempDir()
 	git(t, dir, "init", "-q", "-b", "main")
@@ -68,7 +64,7 @@ func newHarness(t testing.TB, edit func(*policy.Config)) *harness {
 	if _, err := scaffold.Init(scaffold.InitOptions{Dir: dir, Config: cfg, Version: "v0.0.0-test"}); err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, clock: clock, world: w, srv: srv, url: url, dir: dir, repo: r}
+	return &harness{t: t, clock: clock, world: w, srv: sim.Server, url: sim.URL, dir: dir, repo: r}
 }
 
 func git(t testing.TB, dir string, args ...string) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -25,7 +24,7 @@ const maxLearnTries = 3
 func (a *applier) learn(ctx context.Context, d *plan.Done) error {
 	cl := a.c.bot()
 	owner, repo := splitRepo(a.s.Repo)
-	l := learningsFile{cl: cl, owner: owner, repo: repo, branch: a.p.Config.Learnings.Branch}
+	l := learningsFile{cl: cl, owner: owner, repo: repo, branch: a.p.Config.Learnings.Branch, defaultBranch: a.s.DefaultBranch}
 	ms := ledger.ParseMarkers(d.Body)
 	if len(ms) == 0 || ms[0].Kind != ledger.MarkLearned {
 		return fmt.Errorf("the entry does not open with its %s marker", ledger.MarkLearned)
@@ -35,7 +34,7 @@ func (a *applier) learn(ctx context.Context, d *plan.Done) error {
 		return err
 	}
 	if url == "" {
-		d.Skipped = fmt.Sprintf("the entry is in %s on %s already", plan.LearningsFile, l.branch)
+		d.Skipped, d.Skip = fmt.Sprintf("the entry is in %s on %s already", plan.LearningsFile, l.branch), plan.SkipLearned
 	}
 	d.URL = url
 	return a.distill(ctx, l, file)
@@ -47,9 +46,9 @@ func (a *applier) learn(ctx context.Context, d *plan.Done) error {
 // nothing else: no branch is made when there is none.
 func (a *applier) distillNext(ctx context.Context) error {
 	owner, repo := splitRepo(a.s.Repo)
-	l := learningsFile{cl: a.c.bot(), owner: owner, repo: repo, branch: a.p.Config.Learnings.Branch}
+	l := learningsFile{cl: a.c.bot(), owner: owner, repo: repo, branch: a.p.Config.Learnings.Branch, defaultBranch: a.s.DefaultBranch}
 	file, _, err := l.get(ctx, l.branch)
-	if isNotFound(err) {
+	if errors.Is(err, ghclient.ErrNotFound) {
 		return nil // no entries yet
 	}
 	if err != nil {
@@ -71,7 +70,7 @@ type learningsFile struct {
 // a write that moved the file between the read and the write answers 409:
 // read again and retry, at most maxLearnTries times.
 func (l *learningsFile) append(ctx context.Context, entry string, m ledger.Marker) (file, url string, err error) {
-	if err := l.checkBranch(ctx); err != nil {
+	if err := l.checkBranch(); err != nil {
 		return "", "", err
 	}
 	for try := 1; ; try++ {
@@ -95,7 +94,8 @@ func (l *learningsFile) append(ctx context.Context, entry string, m ledger.Marke
 		if err == nil {
 			return next, res.Commit.GetHTMLURL(), nil
 		}
-		if !isStaleBlob(err) {
+		// A stale sha means another write moved the file: read it again.
+		if err = ghclient.Classify(err); !errors.Is(err, ghclient.ErrConflict) {
 			return "", "", fmt.Errorf("write %s on %s: %w%s", plan.LearningsFile, l.branch, err, pushHint(err))
 		}
 		if try == maxLearnTries {
@@ -104,13 +104,9 @@ func (l *learningsFile) append(ctx context.Context, entry string, m ledger.Marke
 	}
 }
 
-// checkBranch learns the default branch and refuses to write to it.
-func (l *learningsFile) checkBranch(ctx context.Context) error {
-	r, _, err := l.cl.REST.Repositories.Get(ctx, l.owner, l.repo)
-	if err != nil {
-		return fmt.Errorf("read %s/%s: %w", l.owner, l.repo, err)
-	}
-	l.defaultBranch = r.GetDefaultBranch()
+// checkBranch refuses to write to the default branch (observe read its
+// name).
+func (l *learningsFile) checkBranch() error {
 	if strings.EqualFold(l.branch, l.defaultBranch) {
 		return fmt.Errorf("learnings.branch in %s is %q, the default branch: the loop never pushes there; name a branch of its own, such as \"nanobots/learnings\"", policy.ConfigFile, l.branch)
 	}
@@ -123,15 +119,16 @@ func (l *learningsFile) checkBranch(ctx context.Context) error {
 // header when the default branch has none (sha is then "").
 func (l *learningsFile) read(ctx context.Context) (content, sha string, err error) {
 	content, sha, err = l.get(ctx, l.branch)
-	if !isNotFound(err) {
+	if !errors.Is(err, ghclient.ErrNotFound) {
 		return content, sha, err
 	}
-	if _, _, err := l.cl.REST.Git.GetRef(ctx, l.owner, l.repo, "heads/"+l.branch); isNotFound(err) {
+	_, _, err = l.cl.REST.Git.GetRef(ctx, l.owner, l.repo, "heads/"+l.branch)
+	if err = ghclient.Classify(err); errors.Is(err, ghclient.ErrNotFound) {
 		if err := l.createBranch(ctx); err != nil {
 			return "", "", err
 		}
 		content, sha, err = l.get(ctx, l.branch)
-		if isNotFound(err) {
+		if errors.Is(err, ghclient.ErrNotFound) {
 			return plan.LearningsHeader, "", nil // the default branch has none either
 		}
 		return content, sha, err
@@ -140,7 +137,7 @@ func (l *learningsFile) read(ctx context.Context) (content, sha string, err erro
 	}
 	content, _, err = l.get(ctx, l.defaultBranch)
 	switch {
-	case isNotFound(err):
+	case errors.Is(err, ghclient.ErrNotFound):
 		return plan.LearningsHeader, "", nil
 	case err != nil:
 		return "", "", err
@@ -148,11 +145,12 @@ func (l *learningsFile) read(ctx context.Context) (content, sha string, err erro
 	return content, "", nil
 }
 
-// get reads LearningsFile at ref.
+// get reads LearningsFile at ref. Its errors are classified: a missing
+// file or ref is ghclient.ErrNotFound.
 func (l *learningsFile) get(ctx context.Context, ref string) (content, sha string, err error) {
 	f, _, _, err := l.cl.REST.Repositories.GetContents(ctx, l.owner, l.repo, plan.LearningsFile, &github.RepositoryContentGetOptions{Ref: ref})
-	if err != nil {
-		if isNotFound(err) {
+	if err = ghclient.Classify(err); err != nil {
+		if errors.Is(err, ghclient.ErrNotFound) {
 			return "", "", err
 		}
 		return "", "", fmt.Errorf("read %s on %s: %w", plan.LearningsFile, ref, err)
@@ -176,47 +174,16 @@ func (l *learningsFile) createBranch(ctx context.Context) error {
 	_, _, err = l.cl.REST.Git.CreateRef(ctx, l.owner, l.repo, &github.Reference{
 		Ref: github.String("refs/heads/" + l.branch), Object: &github.GitObject{SHA: head.Object.SHA},
 	})
-	if err != nil && !refExists(err) { // another writer made it first: fine
+	if err = ghclient.Classify(err); err != nil && !errors.Is(err, ghclient.ErrAlreadyExists) { // another writer made it first: fine
 		return fmt.Errorf("create the branch %s from %s: %w", l.branch, l.defaultBranch, err)
 	}
 	return nil
 }
 
-func restStatus(err error) (int, string) {
-	var er *github.ErrorResponse
-	if errors.As(err, &er) && er.Response != nil {
-		return er.Response.StatusCode, er.Message
-	}
-	return 0, ""
-}
-
-func isNotFound(err error) bool {
-	code, _ := restStatus(err)
-	return code == http.StatusNotFound
-}
-
-func refExists(err error) bool {
-	code, msg := restStatus(err)
-	return code == http.StatusUnprocessableEntity && strings.Contains(msg, "already exists")
-}
-
-// isStaleBlob reports whether a write of the file was refused because the
-// file moved since it was read: 409 "does not match", or 422 "sha wasn't
-// supplied" when someone created it meanwhile. A 409 from a ruleset is not.
-func isStaleBlob(err error) bool {
-	code, msg := restStatus(err)
-	switch code {
-	case http.StatusConflict:
-		return !strings.Contains(strings.ToLower(msg), "rule")
-	case http.StatusUnprocessableEntity:
-		return strings.Contains(msg, "sha")
-	}
-	return false
-}
-
+// pushHint says how to fix a write the learnings branch refused: by its
+// rules, or because the token may not push there.
 func pushHint(err error) string {
-	if code, msg := restStatus(err); code == http.StatusConflict && strings.Contains(strings.ToLower(msg), "rule") ||
-		code == http.StatusForbidden || code == http.StatusNotFound {
+	if errors.Is(err, ghclient.ErrProtected) || errors.Is(err, ghclient.ErrForbidden) || errors.Is(err, ghclient.ErrNotFound) {
 		return fmt.Sprintf(" (the branch must accept direct pushes by this token, with contents: write: lift its rules, or set learnings.branch in %s to an unprotected branch)", policy.ConfigFile)
 	}
 	return ""

@@ -2,6 +2,7 @@ package outerloop_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -493,9 +494,33 @@ func TestLearnRetriesAConflict(t *testing.T) {
 	}
 
 	l.h.srv.Inject(ghsim.Fault{Name: "always stale", Route: "repos/create-or-update-file-contents", Status: http.StatusConflict, Times: -1})
-	if _, err := l.learn(entry(5, 6)); err == nil || !strings.Contains(err.Error(), "changed under each of 3 tries") {
-		t.Errorf("a conflict on every try: %v, want it to give up after 3", err)
+	l.h.srv.Log.Reset()
+	if _, err := l.learn(entry(5, 6)); !errors.Is(err, ghclient.ErrConflict) || l.puts() != 3 {
+		t.Errorf("a conflict on every try: %v after %d writes, want it to give up after 3", err, l.puts())
 	}
+}
+
+// TestLearnStopsAtARuleset: a 409 from a ruleset is no stale sha: the
+// write is not tried again.
+func TestLearnStopsAtARuleset(t *testing.T) {
+	l := newLearner(t, nil)
+	l.h.srv.Inject(ghsim.Fault{Name: "ruleset", Route: "repos/create-or-update-file-contents", Status: http.StatusConflict, Times: -1,
+		Body: `{"message":"Repository rule violations found\n\nChanges must be made through a pull request.","documentation_url":"https://docs.github.com/rest"}`})
+	l.h.srv.Log.Reset()
+	if _, err := l.learn(entry(1, 2)); !errors.Is(err, ghclient.ErrProtected) || errors.Is(err, ghclient.ErrConflict) || l.puts() != 1 {
+		t.Errorf("a ruleset's refusal: %v after %d writes, want it refused once, not retried", err, l.puts())
+	}
+}
+
+// puts counts the writes of LEARNINGS.md since the log was reset.
+func (l *learner) puts() int {
+	n := 0
+	for _, e := range l.h.srv.Log.Entries() {
+		if e.Route == "repos/create-or-update-file-contents" {
+			n++
+		}
+	}
+	return n
 }
 
 // TestLearnNeverWritesTheDefaultBranch refuses a learnings branch that is

@@ -27,7 +27,6 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		Repo:        cfg.Repo,
 		InboxLabel:  cfg.Labels.Inbox,
 		StatusLabel: policy.LabelStatus,
-		RefPrefix:   plan.AgentBranchPrefix,
 	})
 	if err != nil {
 		return nil, err
@@ -43,7 +42,6 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		Forms:         map[string]policy.Form{},
 		StatusIssue:   trust.StatusIssue(cy.StatusIssues),
 		Pinned:        cy.Pinned,
-		Refs:          cy.Refs,
 		Remaining:     cy.Board.Remaining,
 	}
 	onBoard := map[string]bool{}
@@ -84,6 +82,24 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 	for _, id := range newIDs {
 		if is := byID[id]; is != nil && is.State == "OPEN" {
 			s.New = append(s.New, is)
+		}
+	}
+
+	// The agent's branches of the items the loop dispatched and has not
+	// finished: the current attempt's, and an earlier attempt's a retry
+	// may start from.
+	var dispatched []int
+	for _, it := range s.Items {
+		switch it.Status() {
+		case policy.StatusReady, policy.StatusInProgress, policy.StatusInReview:
+			if it.Issue != nil && ledger.Last(trust.Notes(it.Issue), ledger.MarkDispatch) != nil {
+				dispatched = append(dispatched, it.Number())
+			}
+		}
+	}
+	if len(dispatched) > 0 {
+		if s.Branches, err = gql.AgentBranches(ctx, q, cfg.Repo, plan.AgentBranchPrefix, dispatched); err != nil {
+			return nil, err
 		}
 	}
 

@@ -2,6 +2,7 @@ package outerloop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -69,10 +70,10 @@ func (a *applier) withdrawDuplicates(ctx context.Context, cl *ghclient.Client, s
 		if first == nil {
 			continue
 		}
-		if _, err := cl.REST.Issues.DeleteComment(ctx, owner, repo, mine); err != nil && !isNotFound(err) {
+		if _, err := cl.REST.Issues.DeleteComment(ctx, owner, repo, mine); err != nil && !errors.Is(ghclient.Classify(err), ghclient.ErrNotFound) {
 			return fmt.Errorf("#%d: another cycle posted the same comment at the same time, and deleting this cycle's copy failed: %w (delete %s by hand)", d.Issue, err, d.URL)
 		}
-		d.Skipped = fmt.Sprintf("another cycle running at the same time posted it first (%s); this cycle's copy was deleted", first.Comment.URL)
+		d.Skipped, d.Skip = fmt.Sprintf("another cycle running at the same time posted it first (%s); this cycle's copy was deleted", first.Comment.URL), plan.SkipWithdrawn
 		d.URL = ""
 	}
 	return nil
@@ -90,10 +91,10 @@ func firstUnseen(notes []ledger.Note, m ledger.Marker, seen, mine int64) *ledger
 	return nil
 }
 
-// workMarker is the marker that says what a dispatch or nudge body asks for.
+// workMarker is the marker that says what a dispatch body asks for.
 func workMarker(body string) ledger.Marker {
 	for _, m := range ledger.ParseMarkers(body) {
-		if m.Kind == ledger.MarkDispatch || m.Kind == ledger.MarkAskPR {
+		if m.Kind == ledger.MarkDispatch {
 			return m
 		}
 	}
@@ -102,8 +103,7 @@ func workMarker(body string) ledger.Marker {
 
 // firstOfSameWork returns the trusted note, in a comment older than the
 // comment numbered mine, that asks for the same work as m: a dispatch of
-// the same attempt (or a later one), or a request for a pull request from
-// the same branch.
+// the same attempt (or a later one).
 func firstOfSameWork(notes []ledger.Note, m ledger.Marker, mine int64) *ledger.Note {
 	for i := range notes {
 		n := &notes[i]
@@ -113,10 +113,6 @@ func firstOfSameWork(notes []ledger.Note, m ledger.Marker, mine int64) *ledger.N
 		switch m.Kind {
 		case ledger.MarkDispatch:
 			if n.Int("attempt") >= m.Int("attempt") {
-				return n
-			}
-		case ledger.MarkAskPR:
-			if n.Fields["branch"] == m.Fields["branch"] {
 				return n
 			}
 		}
@@ -172,7 +168,7 @@ func twinAnnouncement(ctx context.Context, c Clients, s *plan.Snapshot, trust le
 	for _, cm := range fresh[0].Comments {
 		if cm.DatabaseID > seen && cm.DatabaseID < mine.DatabaseID && trust.Trusted(cm.Author) && slices.Equal(neededIn(cm.Body), want) {
 			owner, repo := splitRepo(s.Repo)
-			if _, err := c.bot().REST.Issues.DeleteComment(ctx, owner, repo, mine.DatabaseID); err != nil && !isNotFound(err) {
+			if _, err := c.bot().REST.Issues.DeleteComment(ctx, owner, repo, mine.DatabaseID); err != nil && !errors.Is(ghclient.Classify(err), ghclient.ErrNotFound) {
 				return false, fmt.Errorf("another cycle announced the same items at the same time, and deleting this cycle's comment failed: %w", err)
 			}
 			return true, nil

@@ -118,7 +118,7 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	if h := r.Heartbeat; h != nil {
 		name := "Status issue"
 		if h.URL != "" {
-			name = fmt.Sprintf("[plan.Status issue #%d](%s)", h.Issue, h.URL)
+			name = fmt.Sprintf("[Status issue #%d](%s)", h.Issue, h.URL)
 		}
 		fmt.Fprintf(&b, "\n**%s:** %s\n", name, cell(h.Status.Summary))
 	}

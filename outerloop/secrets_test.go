@@ -15,6 +15,7 @@ import (
 
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 	"github.com/nanobots/nanobots/outerloop"
 )
 
@@ -97,10 +98,8 @@ func TestSecretsStayOut(t *testing.T) {
 	h.world.AddToken(secretBot, ghsim.ActionsBot)
 	h.world.DefaultLogin = "" // an unknown token is refused, as on GitHub
 	var wr wire
-	ts := httptest.NewServer(wr.wrap(h.srv))
-	defer ts.Close()
-	set := ghclient.Settings{APIURL: ts.URL, GraphQLURL: ts.URL + "/graphql", Repository: "octo/demo",
-		Token: secretBot, DispatchToken: secretPAT}
+	sim := simtest.Start(t, h.world, simtest.WithWrap(wr.wrap))
+	set := sim.Settings("octo/demo", secretBot, secretPAT)
 
 	var out bytes.Buffer
 	cycle := func(name string, set ghclient.Settings, dryRun bool) {
@@ -125,10 +124,10 @@ func TestSecretsStayOut(t *testing.T) {
 		s.people(t, i)
 		cycle(fmt.Sprintf("dry run %d", i), set, true)
 		if i == 2 {
-			h.srv.Inject(ghsim.Fault{Route: "graphql:addComment", Status: http.StatusInternalServerError})
+			sim.Inject(ghsim.Fault{Route: "graphql:addComment", Status: http.StatusInternalServerError})
 		}
 		cycle(fmt.Sprintf("cycle %d", i), set, false)
-		h.srv.ClearFaults()
+		sim.ClearFaults()
 		if _, err := s.agent.Work(); err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +147,7 @@ func TestSecretsStayOut(t *testing.T) {
 		t.Fatalf("the refused cycles did not fail as planned:\n%s", out.String()[max(0, out.Len()-3000):])
 	}
 
-	log, err := json.Marshal(h.srv.Log.Entries())
+	log, err := json.Marshal(sim.Log.Entries())
 	if err != nil {
 		t.Fatal(err)
 	}

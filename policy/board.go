@@ -34,6 +34,9 @@ const (
 const (
 	LabelStatus  = "nanobots:status"
 	LabelDistill = "nanobots:distill"
+	// LabelBuilt marks every pull request that does an item's work, opened
+	// by the loop or by the agent: the execution audit.
+	LabelBuilt = "nanobots:built"
 )
 
 // LabelSpec is a label the loop needs, as `nanobots bootstrap` creates it.
@@ -51,5 +54,6 @@ func (c Config) LoopLabels() []LabelSpec {
 		{c.Labels.SummonHuman, "d93f0b", "The nanobots loop waits for a maintainer; remove the label to resume"},
 		{LabelStatus, "0e8a16", "The pinned nanobots status issue"},
 		{LabelDistill, "5319e7", "Asks the agent to fold LEARNINGS.md into the rubric and recipes"},
+		{LabelBuilt, "1d76db", "Work for a nanobots item, done by the coding agent"},
 	}
 }

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"flag"
 	"strings"
 	"testing"
 	"time"
@@ -11,8 +10,6 @@ import (
 
 // -update is accepted so `go test ./... -update` (which refreshes golden
 // files elsewhere) runs here too; this package has no golden files.
-var _ = flag.Bool("update", false, "unused: this package has no golden files")
-
 const valid = `{
   "version": 1,
   "project": {"owner": "acme", "owner_type": "organization", "number": 7},

@@ -226,7 +226,7 @@ func (c Config) validate() []problem {
 		ps = append(ps, problem{"labels.summon_human", fmt.Sprintf("labels.summon_human is %q and labels.inbox is %q, one label to GitHub (it ignores case), give each its own name", c.Labels.SummonHuman, c.Labels.Inbox)})
 	}
 	for _, l := range []struct{ key, name string }{{"labels.inbox", c.Labels.Inbox}, {"labels.summon_human", c.Labels.SummonHuman}} {
-		for _, fixed := range []string{LabelStatus, LabelDistill} {
+		for _, fixed := range []string{LabelStatus, LabelDistill, LabelBuilt} {
 			if strings.EqualFold(l.name, fixed) {
 				ps = append(ps, problem{l.key, fmt.Sprintf("%s is %q, a label the loop gives its own issues, give it another name", l.key, l.name)})
 			}

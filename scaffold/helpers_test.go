@@ -1,7 +1,6 @@
 package scaffold
 
 import (
-	"flag"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -9,10 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	goldenfiles "github.com/nanobots/nanobots/internal/golden"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // gitEnv makes commits reproducible, so commit ids in golden output are
 // stable, and keeps the tester's own git configuration out of the tests.
@@ -132,45 +129,12 @@ func tree(t *testing.T, dir string) map[string]string {
 // golden compares got with testdata/<name>, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	p := filepath.Join("testdata", filepath.FromSlash(name))
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", p, diff)
-	}
+	goldenfiles.File(t, filepath.Join("testdata", filepath.FromSlash(name)), []byte(got))
 }
 
 // goldenTree compares the work tree dir with testdata/<name>/want, or
 // rewrites that directory with -update.
 func goldenTree(t *testing.T, name, dir string) {
 	t.Helper()
-	got := tree(t, dir)
-	wantDir := filepath.Join("testdata", name, "want")
-	if *updateGolden {
-		if err := os.RemoveAll(wantDir); err != nil {
-			t.Fatal(err)
-		}
-		for rel, content := range got {
-			writeFile(t, wantDir, rel, content)
-		}
-		return
-	}
-	if _, err := os.Stat(wantDir); err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	want := tree(t, wantDir)
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", wantDir, diff)
-	}
+	goldenfiles.Tree(t, filepath.Join("testdata", name, "want"), tree(t, dir))
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
 
@@ -128,7 +129,7 @@ type planner struct {
 	owner, name string
 	repo        *gql.SetupRepo
 	labels      []*github.Label
-	board       *gql.SetupBoard
+	board       *gql.Board
 	items       []gql.Item // read only when an existing field changes
 }
 
@@ -149,7 +150,7 @@ func (p *planner) read(ctx context.Context) error {
 		return err
 	}
 	prj := p.cfg.Project
-	if p.board, err = gql.ReadSetupBoard(ctx, p.c, gql.OwnerType(prj.OwnerType), prj.Owner, prj.Number); err != nil {
+	if p.board, err = gql.ReadBoardSetup(ctx, p.c, gql.OwnerType(prj.OwnerType), prj.Owner, prj.Number); err != nil {
 		return fmt.Errorf("read the %s %s's board %d: %w", prj.OwnerType, prj.Owner, prj.Number, err)
 	}
 	return nil
@@ -232,7 +233,7 @@ func (p *planner) planFields(ctx context.Context) ([]Step, error) {
 // addOptions is the step that adds missing options to an existing field.
 // GitHub renews every option's ID when the options are sent (see
 // gql.ReplaceOptions), clearing items' values; the step sets them again.
-func (p *planner) addOptions(f gql.SetupField, spec fieldSpec, missing []string) Step {
+func (p *planner) addOptions(f gql.Field, spec fieldSpec, missing []string) Step {
 	var set []gql.Item
 	for _, it := range p.items {
 		if _, ok := it.Values[f.Name]; ok && !it.Archived && f.Option(it.Values[f.Name]) != nil {
@@ -270,10 +271,14 @@ func (p *planner) addOptions(f gql.SetupField, spec fieldSpec, missing []string)
 
 func (p *planner) planStatusIssue() []Step {
 	cfg := p.cfg
-	si, found := statusIssue(p.repo.Labelled, cfg.Dispatcher)
+	si := ledger.Trust{Dispatcher: cfg.Dispatcher}.StatusIssue(p.repo.Labelled)
+	found := si != nil
+	if !found {
+		si = &gql.Issue{}
+	}
 	var steps []Step
 	// ref names the issue in the pin step; creation fills in its number.
-	ref := &si
+	ref := si
 	switch {
 	case !found:
 		steps = append(steps, Step{
@@ -348,7 +353,7 @@ func (p *planner) planLink() []Step {
 	}}
 }
 
-func names(opts []gql.SetupOption) string {
+func names(opts []gql.Option) string {
 	var out []string
 	for _, o := range opts {
 		out = append(out, o.Name)
@@ -356,7 +361,7 @@ func names(opts []gql.SetupOption) string {
 	return strings.Join(out, ", ")
 }
 
-func issueList(issues []gql.SetupIssue) string {
+func issueList(issues []gql.Issue) string {
 	var out []string
 	for _, is := range issues {
 		out = append(out, fmt.Sprintf("#%d", is.Number))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 )
@@ -193,7 +194,7 @@ type remote struct {
 	workflows    []*github.Workflow
 	workflowsErr error
 
-	board     *gql.SetupBoard
+	board     *gql.Board
 	boardErr  error
 	otherType bool // the board was found under the other owner type
 
@@ -258,13 +259,13 @@ func (d *doctor) gather(ctx context.Context) *remote {
 
 	prj := d.cfg.Project
 	typ := gql.OwnerType(prj.OwnerType)
-	g.board, g.boardErr = gql.ReadSetupBoard(ctx, g.c, typ, prj.Owner, prj.Number)
-	if g.boardErr != nil && errorType(g.boardErr) == "NOT_FOUND" {
+	g.board, g.boardErr = gql.ReadBoardSetup(ctx, g.c, typ, prj.Owner, prj.Number)
+	if errors.Is(g.boardErr, ghclient.ErrNotFound) {
 		other := gql.OwnerUser
 		if typ == gql.OwnerUser {
 			other = gql.OwnerOrganization
 		}
-		if _, err := gql.ReadSetupBoard(ctx, g.c, other, prj.Owner, prj.Number); err == nil {
+		if _, err := gql.ReadBoardSetup(ctx, g.c, other, prj.Owner, prj.Number); err == nil {
 			g.otherType = true
 		}
 	}
@@ -440,7 +441,7 @@ func (d *doctor) boardChecks(g *remote) {
 	}
 	if g.boardErr != nil {
 		switch {
-		case errorType(g.boardErr) == "INSUFFICIENT_SCOPES" && !hasScope(g.who.Scopes, "read:project") && g.who.Classic:
+		case errors.Is(g.boardErr, ghclient.ErrInsufficientScopes) && !hasScope(g.who.Scopes, "read:project") && g.who.Classic:
 			d.skip("board", "the token lacks the project scope (see token-scopes)")
 		case g.otherType:
 			other := "user"
@@ -449,7 +450,7 @@ func (d *doctor) boardChecks(g *remote) {
 			}
 			d.add("board", Fail, fmt.Sprintf("%s is %s, not %s: board %s is found as the %s's", prj.Owner, article(other), article(prj.OwnerType), name, other),
 				fmt.Sprintf("set \"owner_type\": %q under \"project\" in %s", other, policy.ConfigFile))
-		case errorType(g.boardErr) == "NOT_FOUND":
+		case errors.Is(g.boardErr, ghclient.ErrNotFound):
 			kind := "users"
 			if prj.OwnerType == "organization" {
 				kind = "orgs"
@@ -542,7 +543,8 @@ func (d *doctor) statusIssueCheck(g *remote) {
 		d.skip("status-issue", "the repository was not read")
 		return
 	}
-	si, found := statusIssue(g.repo.Labelled, cfg.Dispatcher)
+	si := ledger.Trust{Dispatcher: cfg.Dispatcher}.StatusIssue(g.repo.Labelled)
+	found := si != nil
 	full := len(g.repo.Pinned) >= maxPinned
 	noRoom := fmt.Sprintf("%s pins %d issues already (%s), GitHub's most", cfg.Repo, maxPinned, issueList(g.repo.Pinned))
 	unpin := "unpin one of them (on the issue's page, \"Unpin issue\"), then run \"nanobots bootstrap\""

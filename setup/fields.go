@@ -9,7 +9,7 @@ import (
 // reads and writes, in board order.
 type fieldSpec struct {
 	Name    string
-	Options []gql.SetupOption
+	Options []gql.Option
 }
 
 // statusLooks are the colour and description bootstrap gives each Status
@@ -39,15 +39,15 @@ func wantFields(r policy.Rubric) []fieldSpec {
 	status := fieldSpec{Name: policy.FieldStatus}
 	for _, name := range policy.Statuses {
 		look := statusLooks[name]
-		status.Options = append(status.Options, gql.SetupOption{Name: name, Color: look[0], Description: look[1]})
+		status.Options = append(status.Options, gql.Option{Name: name, Color: look[0], Description: look[1]})
 	}
 	priority := fieldSpec{Name: policy.FieldPriority}
 	for i, p := range r.Priorities {
-		priority.Options = append(priority.Options, gql.SetupOption{Name: p.Name, Color: pick(priorityColors, i), Description: p.About})
+		priority.Options = append(priority.Options, gql.Option{Name: p.Name, Color: pick(priorityColors, i), Description: p.About})
 	}
 	size := fieldSpec{Name: policy.FieldSize}
 	for i, s := range r.Sizes {
-		size.Options = append(size.Options, gql.SetupOption{Name: s.Name, Color: pick(sizeColors, i), Description: s.About})
+		size.Options = append(size.Options, gql.Option{Name: s.Name, Color: pick(sizeColors, i), Description: s.About})
 	}
 	return []fieldSpec{status, priority, size}
 }
@@ -57,7 +57,7 @@ func pick(colors []string, i int) string {
 }
 
 // missingOptions names the options of want that field f lacks.
-func missingOptions(f *gql.SetupField, want []gql.SetupOption) []string {
+func missingOptions(f *gql.Field, want []gql.Option) []string {
 	var missing []string
 	for _, o := range want {
 		if f.Option(o.Name) == nil {
@@ -69,7 +69,7 @@ func missingOptions(f *gql.SetupField, want []gql.SetupOption) []string {
 
 // extraOptions names the options of field f that the loop does not use: a
 // maintainer's, kept.
-func extraOptions(f *gql.SetupField, want []gql.SetupOption) []string {
+func extraOptions(f *gql.Field, want []gql.Option) []string {
 	var extra []string
 	for _, o := range f.Options {
 		if !wanted(want, o.Name) {
@@ -79,7 +79,7 @@ func extraOptions(f *gql.SetupField, want []gql.SetupOption) []string {
 	return extra
 }
 
-func wanted(want []gql.SetupOption, name string) bool {
+func wanted(want []gql.Option, name string) bool {
 	for _, w := range want {
 		if w.Name == name {
 			return true
@@ -94,8 +94,8 @@ func wanted(want []gql.SetupOption, name string) bool {
 // followed by the maintainer's options that followed it on the board; the
 // maintainer's options that came before any of the loop's come first. On a
 // new board, Status's Todo stays at the front.
-func mergeOptions(have, want []gql.SetupOption) []gql.SetupOption {
-	after := map[string][]gql.SetupOption{} // loop option → the extras after it
+func mergeOptions(have, want []gql.Option) []gql.Option {
+	after := map[string][]gql.Option{} // loop option → the extras after it
 	anchor := ""
 	for _, o := range have {
 		if wanted(want, o.Name) {
@@ -104,7 +104,7 @@ func mergeOptions(have, want []gql.SetupOption) []gql.SetupOption {
 		}
 		after[anchor] = append(after[anchor], o)
 	}
-	merged := append([]gql.SetupOption(nil), after[""]...)
+	merged := append([]gql.Option(nil), after[""]...)
 	for _, w := range want {
 		o := w
 		for _, h := range have {

@@ -15,19 +15,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
 
-	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/ledger"
 )
-
-// StatusMarker is the first line of the status issue's body. The issue
-// counts only when the dispatcher (or the Actions bot) wrote it: anyone can
-// type a marker.
-const StatusMarker = "<!-- nanobots:status -->"
 
 // Options are what both commands act on.
 type Options struct {
@@ -62,17 +56,13 @@ var errAppToken = errors.New("the token is a GitHub App's (such as GITHUB_TOKEN)
 // whoAmI asks GitHub who the client's token belongs to.
 func whoAmI(ctx context.Context, c *ghclient.Client) (identity, error) {
 	u, resp, err := c.REST.Users.Get(ctx, "")
-	if err != nil {
-		var er *github.ErrorResponse
-		if errors.As(err, &er) && er.Response != nil {
-			switch er.Response.StatusCode {
-			case 401:
-				return identity{}, fmt.Errorf("GitHub refused the token (401 %s): it is mistyped, expired or revoked", er.Message)
-			case 403:
-				if strings.Contains(er.Message, "integration") {
-					return identity{}, errAppToken
-				}
-			}
+	if err = ghclient.Classify(err); err != nil {
+		var re *ghclient.RESTError
+		switch {
+		case errors.As(err, &re) && re.Status == http.StatusUnauthorized:
+			return identity{}, fmt.Errorf("GitHub refused the token (401 %s): it is mistyped, expired or revoked", re.Message)
+		case errors.Is(err, ghclient.ErrAppToken):
+			return identity{}, errAppToken
 		}
 		return identity{}, fmt.Errorf("ask GitHub who the token belongs to: %w", err)
 	}
@@ -129,40 +119,9 @@ func findLabel(labels []*github.Label, name string) *github.Label {
 	return nil
 }
 
-// statusIssue returns the status issue among the issues carrying the status
-// label: the oldest open one whose body has the marker and whose author is
-// the dispatcher or the Actions bot, else the oldest such closed one.
-func statusIssue(candidates []gql.SetupIssue, dispatcher string) (gql.SetupIssue, bool) {
-	var closed *gql.SetupIssue
-	for i, is := range candidates {
-		trusted := strings.EqualFold(is.Author, dispatcher) || is.Author == actionsBot
-		if !trusted || !hasMarker(is.Body) {
-			continue
-		}
-		if is.State == "OPEN" {
-			return is, true
-		}
-		if closed == nil {
-			closed = &candidates[i]
-		}
-	}
-	if closed != nil {
-		return *closed, true
-	}
-	return gql.SetupIssue{}, false
-}
-
-const actionsBot = "github-actions[bot]"
-
-// statusMarkerRE matches the status marker with or without the fields the
-// loop adds when it rewrites the body (<!-- nanobots:status hash=… -->).
-var statusMarkerRE = regexp.MustCompile(`<!-- nanobots:status(?: [^>]*)? -->`)
-
-func hasMarker(body string) bool { return statusMarkerRE.MatchString(body) }
-
 // statusBody is what bootstrap writes into a new status issue; the loop
 // rewrites it on its next cycle.
-const statusBody = StatusMarker + "\nThe nanobots loop fills this issue in on its next cycle.\n"
+var statusBody = ledger.StatusMarker + "\nThe nanobots loop fills this issue in on its next cycle.\n"
 
 // webURL is the github.com (or Enterprise Server) address for a path, from
 // the REST base: https://api.github.com → https://github.com,
@@ -187,13 +146,4 @@ func tokenURL(apiURL string, private bool) string {
 		scopes = "project,repo"
 	}
 	return webURL(apiURL, "/settings/tokens/new?scopes="+scopes+"&description=nanobots")
-}
-
-// errorType returns the type of the first GraphQL error in err, or "".
-func errorType(err error) string {
-	var ge *ghclient.GraphQLError
-	if errors.As(err, &ge) && len(ge.Items) > 0 {
-		return ge.Items[0].Type
-	}
-	return ""
 }

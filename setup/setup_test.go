@@ -13,6 +13,8 @@ import (
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 	"github.com/nanobots/nanobots/setup"
@@ -33,23 +35,18 @@ const (
 type env struct {
 	t     *testing.T
 	world *ghsim.World
+	sim   *simtest.Sim
 	srv   *ghsim.Server
-	url   string
 	dir   string
 	token string
 }
 
 func newEnv(t *testing.T, w *ghsim.World, cfg policy.Config) *env {
 	t.Helper()
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatalf("start the simulator: %v (run scripts/fetch-schemas.sh)", err)
-	}
-	url, stop := srv.Start()
-	t.Cleanup(stop)
+	sim := simtest.Start(t, w)
 	w.AddToken(octoPAT, "octo", "project", "repo")
 	w.AddToken(octoRepoPAT, "octo", "repo")
-	return &env{t: t, world: w, srv: srv, url: url, dir: initRepo(t, cfg), token: octoPAT}
+	return &env{t: t, world: w, sim: sim, srv: sim.Server, dir: initRepo(t, cfg), token: octoPAT}
 }
 
 // octoConfig is the config of a repository whose board is octo's board 1.
@@ -77,8 +74,7 @@ func initRepo(t *testing.T, cfg policy.Config) string {
 }
 
 func (e *env) options() setup.Options {
-	return setup.Options{Dir: e.dir, Settings: ghclient.Settings{
-		APIURL: e.url, GraphQLURL: e.url + "/graphql", DispatchToken: ghclient.Secret(e.token)}}
+	return setup.Options{Dir: e.dir, Settings: e.sim.Settings("", "", ghclient.Secret(e.token))}
 }
 
 func (e *env) doctor() setup.Report {
@@ -152,8 +148,8 @@ func TestBareRepositoryBecomesReady(t *testing.T) {
 	}
 
 	dry, writes, out := e.bootstrap(true)
-	if writes != 0 || dry.Changes() != 10 {
-		t.Errorf("dry run: %d writes and %d changes, want 0 and 10 (4 labels, 3 fields, issue, pin, link)", writes, dry.Changes())
+	if writes != 0 || dry.Changes() != 11 {
+		t.Errorf("dry run: %d writes and %d changes, want 0 and 11 (5 labels, 3 fields, issue, pin, link)", writes, dry.Changes())
 	}
 	for _, want := range []string{
 		"create  label nanobots:inbox (#c5def5)",
@@ -169,8 +165,8 @@ func TestBareRepositoryBecomesReady(t *testing.T) {
 	}
 
 	res, writes, _ := e.bootstrap(false)
-	if res.Changes() != 10 || writes != 10 || len(res.Blocked()) != 0 {
-		t.Errorf("bootstrap: %d changes, %d writes, %d blocked; want 10, 10, 0", res.Changes(), writes, len(res.Blocked()))
+	if res.Changes() != 11 || writes != 11 || len(res.Blocked()) != 0 {
+		t.Errorf("bootstrap: %d changes, %d writes, %d blocked; want 11, 11, 0", res.Changes(), writes, len(res.Blocked()))
 	}
 	again, writes, out := e.bootstrap(false)
 	if writes != 0 || len(again.Steps) != 0 {
@@ -195,7 +191,7 @@ func TestBareRepositoryBecomesReady(t *testing.T) {
 		t.Errorf("Status options %s, want %s", got, want)
 	}
 	r := w.Repo("octo/demo")
-	if len(r.Pinned) != 1 || !strings.HasPrefix(r.Pinned[0].Body, setup.StatusMarker+"\n") || r.Pinned[0].Author.Login != "octo" {
+	if len(r.Pinned) != 1 || !strings.HasPrefix(r.Pinned[0].Body, ledger.StatusMarker+"\n") || r.Pinned[0].Author.Login != "octo" {
 		t.Errorf("pinned %+v, want the status issue by octo with the marker first", r.Pinned)
 	}
 }
@@ -417,7 +413,7 @@ func TestBootstrapWithoutLinkOffersIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Changes() != 9 || !strings.Contains(out.String(), `offer   to link board octo/1 to octo/demo: not linked`) ||
+	if res.Changes() != 10 || !strings.Contains(out.String(), `offer   to link board octo/1 to octo/demo: not linked`) ||
 		!strings.Contains(out.String(), `run "nanobots bootstrap --link"`) {
 		t.Errorf("%d changes; output:\n%s", res.Changes(), out.String())
 	}

@@ -23,17 +23,17 @@ func TestMergeOptionsKeepsAMaintainersPlaces(t *testing.T) {
 			t.Errorf("merge %q: got %q, want %q", tc.have, got, tc.merged)
 		}
 	}
-	have := []gql.SetupOption{{ID: "1", Name: "Done", Color: "GRAY", Description: "mine"}}
-	merged := mergeOptions(have, []gql.SetupOption{{Name: "Done", Color: "PURPLE", Description: "theirs"}})
+	have := []gql.Option{{ID: "1", Name: "Done", Color: "GRAY", Description: "mine"}}
+	merged := mergeOptions(have, []gql.Option{{Name: "Done", Color: "PURPLE", Description: "theirs"}})
 	if merged[0].Color != "GRAY" || merged[0].Description != "mine" {
 		t.Errorf("an existing option lost its colour or description: %+v", merged[0])
 	}
 }
 
-func opts(names ...string) []gql.SetupOption {
-	var out []gql.SetupOption
+func opts(names ...string) []gql.Option {
+	var out []gql.Option
 	for _, n := range names {
-		out = append(out, gql.SetupOption{Name: n, Color: "GRAY"})
+		out = append(out, gql.Option{Name: n, Color: "GRAY"})
 	}
 	return out
 }
@@ -74,25 +74,6 @@ func TestCyclesPerHour(t *testing.T) {
 		if got := cyclesPerHour(schedule); got != want {
 			t.Errorf("%q: %d, want %d", schedule, got, want)
 		}
-	}
-}
-
-func TestStatusIssueTrustsOnlyTheDispatcher(t *testing.T) {
-	body := StatusMarker + "\nfilled in later\n"
-	candidates := []gql.SetupIssue{
-		{Number: 1, Author: "mona", Body: body, State: "OPEN"},
-		{Number: 2, Author: "ada", Body: "no marker", State: "OPEN"},
-		{Number: 3, Author: "ada", Body: body, State: "CLOSED"},
-		{Number: 4, Author: "github-actions[bot]", Body: "<!-- nanobots:status hash=ab12 written=2026-11-21T09:07:00Z -->\nRewritten", State: "OPEN"},
-	}
-	if si, ok := statusIssue(candidates, "ADA"); !ok || si.Number != 4 {
-		t.Errorf("got #%d, want the open one by the Actions bot, #4", si.Number)
-	}
-	if si, ok := statusIssue(candidates[:3], "ada"); !ok || si.Number != 3 {
-		t.Errorf("got #%d, want the closed one by ada, #3", si.Number)
-	}
-	if _, ok := statusIssue(candidates[:2], "ada"); ok {
-		t.Error("trusted mona's issue, or one without the marker")
 	}
 }
 

@@ -1,12 +1,9 @@
 package templates
 
 import (
-	"flag"
 	"io/fs"
 	"testing"
 )
-
-var _ = flag.Bool("update", false, "unused: this package has no golden files")
 
 // TestEmbedsHiddenPaths checks the all: prefix is in effect: without it,
 // embed skips .github/, .nanobots/ and .gitattributes silently.

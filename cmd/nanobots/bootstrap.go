@@ -57,9 +57,6 @@ docs/setup.md.`,
 }
 
 func bootstrapRun(ctx context.Context, s streams, opts bootstrapOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	settings, err := ghclient.SettingsFromEnv(s.getenv)
 	if err != nil {
 		return err

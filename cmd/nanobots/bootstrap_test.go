@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 )
 
 const dispatchPAT = "ghp_cliTestToken0000000000000000000000"
@@ -17,14 +18,10 @@ func bareRepo(t *testing.T) (*ghsim.Server, string) {
 	t.Helper()
 	w := ghsim.Bare(nil)
 	w.AddToken(dispatchPAT, "octo", "project", "repo")
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatalf("start the simulator: %v (run scripts/fetch-schemas.sh)", err)
+	sim := simtest.Start(t, w)
+	for k, v := range sim.Env() {
+		t.Setenv(k, v)
 	}
-	url, stop := srv.Start()
-	t.Cleanup(stop)
-	t.Setenv("GITHUB_API_URL", url)
-	t.Setenv("GITHUB_GRAPHQL_URL", url+"/graphql")
 	t.Setenv("GITHUB_REPOSITORY", "")
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("NANOBOTS_DISPATCH_TOKEN", dispatchPAT)
@@ -33,7 +30,7 @@ func bareRepo(t *testing.T) (*ghsim.Server, string) {
 		"--project", "1", "--repo", "octo/demo", "--dispatcher", "octo"); code != 0 {
 		t.Fatalf("init exited %d: %s", code, errOut)
 	}
-	return srv, dir
+	return sim.Server, dir
 }
 
 func noToken(t *testing.T, outputs ...string) {
@@ -64,7 +61,7 @@ func TestBootstrapAndDoctorFromTheCommandLine(t *testing.T) {
 
 	code, out, errOut = nanobots(t, "", false, "bootstrap", "--dir", dir, "--dry-run")
 	noToken(t, out, errOut)
-	if code != 0 || !strings.HasPrefix(out, "dry run: these are the steps") || !strings.Contains(out, "dry run: 9 changes planned; nothing was written") ||
+	if code != 0 || !strings.HasPrefix(out, "dry run: these are the steps") || !strings.Contains(out, "dry run: 10 changes planned; nothing was written") ||
 		!strings.Contains(out, "offer   to link board octo/1 to octo/demo") {
 		t.Errorf("bootstrap --dry-run: exit %d\n%s%s", code, out, errOut)
 	}
@@ -74,7 +71,7 @@ func TestBootstrapAndDoctorFromTheCommandLine(t *testing.T) {
 
 	code, out, errOut = nanobots(t, "yes\n", true, "bootstrap", "--dir", dir)
 	if code != 0 || !strings.Contains(out, "Link board octo/1 to octo/demo, so it shows in the repository's Projects tab? [y/N] ") ||
-		!strings.Contains(out, "link    board octo/1 to octo/demo") || !strings.Contains(out, "10 changes made") {
+		!strings.Contains(out, "link    board octo/1 to octo/demo") || !strings.Contains(out, "11 changes made") {
 		t.Errorf("bootstrap: exit %d\n%s%s", code, out, errOut)
 	}
 	writes := srv.Log.Totals().Writes

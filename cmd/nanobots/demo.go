@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/nanobots/nanobots/internal/demo"
@@ -29,9 +27,6 @@ of outcome shows.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
 			opts.Version = version.String()
 			return demo.Run(ctx, s.Out, opts)
 		},

@@ -53,9 +53,6 @@ It writes nothing. It exits 0 only when every check a cycle needs passes
 }
 
 func doctorRun(ctx context.Context, s streams, opts doctorOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	settings, err := ghclient.SettingsFromEnv(s.getenv)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,15 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// init accepts -update, so `go test ./... -update` (which refreshes golden
-// files in other packages) also runs here; registered only if no other test
-// file of this package did.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "refresh golden files (none in this package's init and update tests)")
-	}
-}
 
 // nanobots runs the CLI in a test and returns its exit code and output.
 func nanobots(t *testing.T, stdin string, tty bool, args ...string) (code int, stdout, stderr string) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -72,9 +71,6 @@ Exit status: 0 when the cycle ran (or had nothing to do), 1 when it stopped.`,
 }
 
 func loopRun(ctx context.Context, s streams, opts loopOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	set, err := ghclient.SettingsFromEnv(s.getenv)
 	if err != nil {
 		return &exitError{code: 2, err: err}
@@ -93,9 +89,7 @@ func loopRun(ctx context.Context, s streams, opts loopOptions) error {
 	res, runErr := outerloop.Run(ctx, outerloop.Options{Dir: opts.dir, Settings: set, DryRun: opts.dryRun, RunURL: runURL(s.getenv)})
 	if res != nil {
 		if opts.json {
-			enc := json.NewEncoder(s.Out)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(res); err != nil {
+			if err := writeJSON(s.Out, res); err != nil {
 				return err
 			}
 		} else if err := res.WriteText(s.Out); err != nil {

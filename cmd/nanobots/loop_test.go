@@ -45,6 +45,10 @@ func TestLoopFromTheCommandLine(t *testing.T) {
 	if !res.DryRun || len(res.Plan.Actions) == 0 || res.Plan.Actions[0].Kind != "add-to-board" || res.Plan.Actions[0].Why == "" {
 		t.Errorf("JSON plan = %+v", res)
 	}
+	// --json goes through the shared writer: a marker prints as itself.
+	if strings.Contains(out, `\u003c`) || !strings.Contains(out, "<!-- nanobots:") {
+		t.Errorf("loop --json escapes HTML or shows no marker:\n%s", out)
+	}
 
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	actions := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -57,7 +58,8 @@ var errSilent = errors.New("silent")
 func run(args []string, s streams) int {
 	root := newRootCmd(s)
 	root.SetArgs(args)
-	err := root.Execute()
+	// Every command's cmd.Context() is then non-nil.
+	err := root.ExecuteContext(context.Background())
 	if err == nil {
 		return 0
 	}

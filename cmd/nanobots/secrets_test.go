@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 )
 
 // Tokens unlike anything else, so a leak cannot hide.
@@ -30,12 +31,7 @@ func TestTokensOnlyInMasks(t *testing.T) {
 	w.AddToken(leakBot, ghsim.ActionsBot)
 	w.DefaultLogin = "" // an unknown token is refused, as on GitHub
 	agent := ghsim.NewAgent(w, "@claude", "octo")
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatalf("start the simulator: %v (run scripts/fetch-schemas.sh)", err)
-	}
-	url, stop := srv.Start()
-	defer stop()
+	sim := simtest.Start(t, w)
 	dir := gitRepo(t)
 	if code, _, errOut := nanobots(t, "", false, "init", dir, "--owner", "octo", "--owner-type", "user",
 		"--project", "1", "--repo", "octo/demo", "--dispatcher", "octo"); code != 0 {
@@ -43,7 +39,7 @@ func TestTokensOnlyInMasks(t *testing.T) {
 	}
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	env := map[string]string{
-		"GITHUB_API_URL": url, "GITHUB_GRAPHQL_URL": url + "/graphql",
+		"GITHUB_API_URL": sim.URL, "GITHUB_GRAPHQL_URL": sim.GraphQLURL,
 		"NANOBOTS_DISPATCH_TOKEN": leakPAT, "GITHUB_TOKEN": leakBot,
 		"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary,
 		"GITHUB_REPOSITORY": "octo/demo", "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42",
@@ -81,10 +77,10 @@ func TestTokensOnlyInMasks(t *testing.T) {
 	}
 	for i, r := range runs {
 		if i == 5 {
-			srv.Inject(ghsim.Fault{Status: http.StatusInternalServerError})
+			sim.Inject(ghsim.Fault{Status: http.StatusInternalServerError})
 		}
 		code, out, errOut := withEnv(r.env, r.args...)
-		srv.ClearFaults()
+		sim.ClearFaults()
 		if code != 0 {
 			failed++
 		}
@@ -118,7 +114,7 @@ func TestTokensOnlyInMasks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, err := json.Marshal(srv.Log.Entries())
+	log, err := json.Marshal(sim.Log.Entries())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"os/signal"
+	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,8 +21,12 @@ type simOptions struct {
 	trigger     string
 	dispatchers []string
 	agentEvery  time.Duration
+	runTime     time.Duration
+	outcome     string
+	ci          string
 	tour        bool
 	bare        bool
+	users       []string
 }
 
 func newSimCmd(s streams) *cobra.Command {
@@ -39,19 +45,34 @@ is the base URL; point nanobots at it with
 
   GITHUB_API_URL=<url> GITHUB_GRAPHQL_URL=<url>/graphql
 
-With --agent scripted, a scripted agent answers dispatch comments the way
-claude-code-action would: a claude/issue-N-… branch, a pull request that
-closes the issue, a merge and a green CI run.
+With --agent scripted, a scripted agent answers dispatch comments.
+--agent-outcome real plays claude-code-action v1.0.200 as it is: a tracking
+comment, a new claude/issue-N-YYYYMMDD-HHMM branch with a commit after
+--agent-run-time, a "Create PR" link, and no pull request. kind (the
+default until the loop opens pull requests itself) opens a pull request
+that closes the issue and merges it. See docs/simulator.md for the others.
+
+octo/demo has a CI workflow (--ci sets how its runs end) that runs on pull
+requests and on pushes to main, except those made with GITHUB_TOKEN.
 
 With --bare, the world is as a repository finds it before "nanobots
 bootstrap": the board is new (Status has only GitHub's Todo, In Progress and
 Done; no Priority or Size), not linked to octo/demo, and none of the loop's
 labels or its status issue exist. Try "nanobots doctor" and "nanobots
-bootstrap" against it from a repository initialised for octo/demo.`,
+bootstrap" against it from a repository initialised for octo/demo.
+
+People: the token sim-LOGIN authenticates as LOGIN (an unknown login is
+refused, 401), a token that starts with ghs_ as github-actions[bot] with the
+outer workflow's GITHUB_TOKEN permissions (no Projects), and any other token
+as octo. --user LOGIN:ROLE adds a person with that role on octo/demo (none,
+read, triage, write, maintain or admin); the simulator enforces GitHub's
+permissions for each.`,
 		Example: `  nanobots sim
   nanobots sim --listen 127.0.0.1:8080 --agent scripted
+  nanobots sim --agent scripted --agent-outcome real --agent-run-time 30s
   nanobots sim --tour
-  nanobots sim --bare`,
+  nanobots sim --bare
+  nanobots sim --user eve:none --user tess:triage --user max:maintain`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return simRun(cmd.Context(), s, opts)
@@ -63,8 +84,12 @@ bootstrap" against it from a repository initialised for octo/demo.`,
 	f.StringVar(&opts.trigger, "trigger", "@claude", "trigger `phrase` the scripted agent answers")
 	f.StringSliceVar(&opts.dispatchers, "dispatcher", []string{"octo"}, "`login` allowed to start agent runs (repeatable)")
 	f.DurationVar(&opts.agentEvery, "agent-every", 2*time.Second, "how often the scripted agent works its queue")
+	f.DurationVar(&opts.runTime, "agent-run-time", 5*time.Second, "how long one run of the scripted agent takes")
+	f.StringVar(&opts.outcome, "agent-outcome", "", "what the scripted agent's runs do: "+outcomeNames()+" (default: the agent's own default)")
+	f.StringVar(&opts.ci, "ci", "success", "how octo/demo's CI runs end: success or failure")
 	f.BoolVar(&opts.tour, "tour", false, "query the simulator through nanobots' client, print what it answered, and exit")
 	f.BoolVar(&opts.bare, "bare", false, "serve the demo world before bootstrap: a new board, no loop labels, no status issue")
+	f.StringArrayVar(&opts.users, "user", nil, "add a person `LOGIN:ROLE` to octo/demo (role: none, read, triage, write, maintain, admin; repeatable); their token is sim-LOGIN")
 	return cmd
 }
 
@@ -79,9 +104,19 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return fmt.Errorf("--listen %q: the simulator serves on loopback addresses only", opts.listen)
 	}
+	if _, ok := ghsim.NamedOutcomes[opts.outcome]; opts.outcome != "" && !ok {
+		return fmt.Errorf("--agent-outcome %q: want one of %s", opts.outcome, outcomeNames())
+	}
+	if opts.ci != "success" && opts.ci != "failure" {
+		return fmt.Errorf("--ci %q: want success or failure", opts.ci)
+	}
 	world := ghsim.Demo(nil)
 	if opts.bare {
 		world = ghsim.Bare(nil)
+	}
+	world.EnableCI(world.Repo("octo/demo"), "ci", opts.ci)
+	if err := addPeople(world, opts.users); err != nil {
+		return err
 	}
 	srv, err := ghsim.New(world)
 	if err != nil {
@@ -94,9 +129,6 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 	url := "http://" + l.Addr().String()
 	fmt.Fprintln(s.Out, url)
 
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if opts.tour {
@@ -107,11 +139,19 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 	}
 	if opts.agent == "scripted" {
 		agent := ghsim.NewAgent(world, opts.trigger, opts.dispatchers...)
+		agent.RunTime = opts.runTime
+		if opts.outcome != "" {
+			agent.Default = ghsim.NamedOutcomes[opts.outcome]
+		}
 		done := make(chan struct{})
 		defer close(done)
 		go agent.RunEvery(opts.agentEvery, done)
 	}
 	fmt.Fprintf(s.Err, "serving GitHub's REST and GraphQL APIs for octo/demo; agent: %s; Ctrl-C stops\n", opts.agent)
+	for _, u := range opts.users {
+		login, role, _ := ghsim.ParsePerson(u)
+		fmt.Fprintf(s.Err, "  %s (%s): token %s\n", login, role, ghsim.PersonToken(login))
+	}
 	if opts.bare {
 		fmt.Fprintf(s.Err, "the board is bare; in a repository initialised with\n"+
 			"  nanobots init --owner octo --owner-type user --project 1 --repo octo/demo --dispatcher octo\n"+
@@ -119,4 +159,30 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 			"  nanobots doctor; nanobots bootstrap --link; nanobots doctor\n", url)
 	}
 	return srv.Serve(ctx, l)
+}
+
+func outcomeNames() string {
+	names := make([]string, 0, len(ghsim.NamedOutcomes))
+	for n := range ghsim.NamedOutcomes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// addPeople adds each --user LOGIN:ROLE to octo/demo.
+func addPeople(w *ghsim.World, users []string) error {
+	w.Lock()
+	r := w.Repo("octo/demo")
+	w.Unlock()
+	for _, u := range users {
+		login, role, err := ghsim.ParsePerson(u)
+		if err != nil {
+			return fmt.Errorf("--user %w", err)
+		}
+		if _, err := w.AddPerson(r, login, role); err != nil {
+			return fmt.Errorf("--user %q: %w", u, err)
+		}
+	}
+	return nil
 }

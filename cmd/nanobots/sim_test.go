@@ -43,6 +43,15 @@ func TestSimRefusesNonLoopback(t *testing.T) {
 	}
 }
 
+func TestSimRefusesUnknownOutcomeAndCI(t *testing.T) {
+	for _, args := range [][]string{{"--agent-outcome", "merge-it"}, {"--ci", "green"}} {
+		code, _, errOut := runCLI(t, append([]string{"sim", "--agent", "scripted"}, args...)...)
+		if code != 2 || !strings.Contains(errOut, args[0]) {
+			t.Errorf("sim %v: exit %d, stderr %q; want 2 and a message naming %s", args, code, errOut, args[0])
+		}
+	}
+}
+
 func TestEveryCommandHasHelp(t *testing.T) {
 	root := newRootCmd(streams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
 	for _, c := range root.Commands() {

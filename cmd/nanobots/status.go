@@ -47,9 +47,6 @@ Exit status: 0 when the report was read, 1 when the loop could not read it.`,
 }
 
 func statusRun(ctx context.Context, s streams, opts statusOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	set, err := ghclient.SettingsFromEnv(s.getenv)
 	if err != nil {
 		return &exitError{code: 2, err: err}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 )
 
 // demoRepo starts the simulator's demo world (octo's board with the loop's
@@ -18,24 +19,19 @@ func demoRepo(t *testing.T) (*ghsim.Server, string, map[string]string) {
 	w := ghsim.Demo(nil)
 	w.AddToken(dispatchPAT, "octo", "project", "repo")
 	w.AddToken("gh-actions-token", ghsim.ActionsBot)
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatalf("start the simulator: %v (run scripts/fetch-schemas.sh)", err)
-	}
-	url, stop := srv.Start()
-	t.Cleanup(stop)
+	sim := simtest.Start(t, w)
 	dir := gitRepo(t)
 	if code, _, errOut := nanobots(t, "", false, "init", dir, "--owner", "octo", "--owner-type", "user",
 		"--project", "1", "--repo", "octo/demo", "--dispatcher", "octo"); code != 0 {
 		t.Fatalf("init exited %d: %s", code, errOut)
 	}
 	env := map[string]string{
-		"GITHUB_API_URL":          url,
-		"GITHUB_GRAPHQL_URL":      url + "/graphql",
+		"GITHUB_API_URL":          sim.URL,
+		"GITHUB_GRAPHQL_URL":      sim.GraphQLURL,
 		"NANOBOTS_DISPATCH_TOKEN": dispatchPAT,
 		"GITHUB_TOKEN":            "gh-actions-token",
 	}
-	return srv, dir, env
+	return sim.Server, dir, env
 }
 
 // withEnv runs the CLI with env as its whole environment.

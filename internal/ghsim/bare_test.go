@@ -2,26 +2,24 @@ package ghsim_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 )
 
 func TestBareWorldIsANewBoard(t *testing.T) {
 	w := ghsim.Bare(nil)
-	srv, err := ghsim.New(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop := srv.Start()
-	defer stop()
-	s := &sim{t: t, url: url, clock: ghsim.NewClock(epoch)}
+	started := simtest.Start(t, w)
+	s := &sim{t: t, url: started.URL, clock: ghsim.NewClock(epoch)}
 	c := s.client("ghp_octo")
 	ctx := context.Background()
 
-	b, err := gql.ReadSetupBoard(ctx, c, gql.OwnerUser, "octo", 1)
+	b, err := gql.ReadBoardSetup(ctx, c, gql.OwnerUser, "octo", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,12 +64,12 @@ func TestUpdateFieldRenewsOptions(t *testing.T) {
 	}
 	c := s.client("ghp_octo")
 	ctx := context.Background()
-	before, err := gql.ReadSetupBoard(ctx, c, gql.OwnerUser, "octo", 1)
+	before, err := gql.ReadBoardSetup(ctx, c, gql.OwnerUser, "octo", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	size := before.Field("Size")
-	opts := append(size.Options, gql.SetupOption{Name: "XXL", Color: "RED", Description: "Never"})
+	opts := append(size.Options, gql.Option{Name: "XXL", Color: "RED", Description: "Never"})
 	after, err := gql.ReplaceOptions(ctx, c, size.ID, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -113,14 +111,14 @@ func TestPinLimitAndLink(t *testing.T) {
 	}
 	c := s.client("ghp_octo")
 	ctx := context.Background()
-	if err := gql.PinIssue(ctx, c, is.NodeID); err == nil || !strings.Contains(err.Error(), "UNPROCESSABLE") {
+	if err := gql.PinIssue(ctx, c, is.NodeID); !errors.Is(err, ghclient.ErrInvalid) {
 		t.Errorf("pinIssue of a fourth: %v, want UNPROCESSABLE", err)
 	}
 	repo, err := gql.ReadSetupRepo(ctx, c, "octo/demo", "nanobots:inbox")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(repo.Pinned) != 3 || len(repo.Labelled) != 3 || repo.Labelled[0].Author != "mona" || repo.ViewerPermission != "ADMIN" {
+	if len(repo.Pinned) != 3 || len(repo.Labelled) != 3 || repo.Labelled[0].Author.Login != "mona" || repo.ViewerPermission != "ADMIN" {
 		t.Errorf("repo %+v", repo)
 	}
 	p := s.world.Project("octo", 1)
@@ -134,7 +132,7 @@ func TestPinLimitAndLink(t *testing.T) {
 	}
 }
 
-func names(opts []gql.SetupOption) string {
+func names(opts []gql.Option) string {
 	var out []string
 	for _, o := range opts {
 		out = append(out, o.Name)

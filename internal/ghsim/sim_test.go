@@ -20,6 +20,7 @@ import (
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
 	"github.com/nanobots/nanobots/internal/ghsim/restspec"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 )
 
 var epoch = time.Date(2026, 11, 21, 9, 7, 0, 0, time.UTC)
@@ -40,40 +41,36 @@ type sim struct {
 func newSim(t *testing.T, opts ...ghsim.Option) *sim {
 	t.Helper()
 	clock := ghsim.NewClock(epoch)
-	w := ghsim.Demo(clock.Now)
-	srv, err := ghsim.New(w, opts...)
-	if err != nil {
-		t.Fatalf("start the simulator: %v (run scripts/fetch-schemas.sh)", err)
-	}
 	spec, err := restspec.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sim{t: t, clock: clock, world: w, server: srv}
-	ts := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		srv.ServeHTTP(rec, r)
-		if r.URL.Path != "/graphql" && rec.Code < 300 && rec.Code != http.StatusNotModified {
+	s := &sim{t: t, clock: clock}
+	started := simtest.Start(t, ghsim.Demo(clock.Now), simtest.WithServer(opts...), simtest.WithWrap(func(srv http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
-			if route, err := spec.Find(r); err == nil && route.Served {
-				if err := spec.ValidateResponse(route, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
-					s.mu.Lock()
-					s.bad = append(s.bad, route.OperationID+": "+err.Error())
-					s.mu.Unlock()
+			srv.ServeHTTP(rec, r)
+			if r.URL.Path != "/graphql" && rec.Code < 300 && rec.Code != http.StatusNotModified {
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				if route, err := spec.Find(r); err == nil && route.Served {
+					if err := spec.ValidateResponse(route, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
+						s.mu.Lock()
+						s.bad = append(s.bad, route.OperationID+": "+err.Error())
+						s.mu.Unlock()
+					}
 				}
 			}
-		}
-		for k, v := range rec.Header() {
-			rw.Header()[k] = v
-		}
-		rw.WriteHeader(rec.Code)
-		rw.Write(rec.Body.Bytes())
+			for k, v := range rec.Header() {
+				rw.Header()[k] = v
+			}
+			rw.WriteHeader(rec.Code)
+			rw.Write(rec.Body.Bytes())
+		})
 	}))
-	s.url = ts.URL
+	s.world, s.server, s.url = started.World, started.Server, started.URL
 	t.Cleanup(func() {
-		ts.Close()
 		for _, b := range s.bad {
 			t.Errorf("answer does not match GitHub's description: %s", b)
 		}
@@ -422,6 +419,7 @@ func TestContentsAppendDetectsConflicts(t *testing.T) {
 func TestScriptedAgentPlaysClaude(t *testing.T) {
 	s := newSim(t)
 	agent := ghsim.NewAgent(s.world, "@claude", "octo")
+	agent.Default = ghsim.OutcomeGreen // the kind agent, whatever NewAgent's default
 	c := s.client("t").REST
 	ctx := context.Background()
 

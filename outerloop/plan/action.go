@@ -22,11 +22,13 @@ const (
 	// Dispatch posts Body, which starts with the trigger phrase, on the
 	// issue with the dispatcher's token, so the inner workflow starts.
 	Dispatch Kind = "dispatch"
-	// Nudge posts Body, which starts with the trigger phrase, with the
-	// dispatcher's token, asking the agent to finish an attempt (open the
-	// pull request it forgot); it is not a new attempt.
-	Nudge Kind = "nudge"
-	// AddLabels adds Labels to the issue.
+	// OpenPR opens a pull request from the branch Value into the default
+	// branch, titled Title, with Body, with the dispatcher's token (so that
+	// CI runs on it), and labels it Labels; unless one from that branch
+	// exists already.
+	OpenPR Kind = "open-pr"
+	// AddLabels adds Labels to the issue, or to the pull request PR when
+	// it is set.
 	AddLabels Kind = "add-labels"
 	// Assign assigns Users to the issue.
 	Assign Kind = "assign"
@@ -52,7 +54,10 @@ type Action struct {
 	From    string   `json:"from,omitempty"` // the field's value before
 	Labels  []string `json:"labels,omitempty"`
 	Users   []string `json:"users,omitempty"`
+	Title   string   `json:"title,omitempty"`
 	Body    string   `json:"body,omitempty"`
+	// PR is the pull request an action writes to, when not the issue.
+	PR int `json:"pr,omitempty"`
 	// Attempt is the dispatch's attempt number.
 	Attempt int    `json:"attempt,omitempty"`
 	Why     string `json:"why"`
@@ -72,9 +77,12 @@ func (a Action) String() string {
 		return fmt.Sprintf("#%d: comment (%s)", a.Issue, firstLine(a.Body))
 	case Dispatch:
 		return fmt.Sprintf("#%d: dispatch attempt %d", a.Issue, a.Attempt)
-	case Nudge:
-		return fmt.Sprintf("#%d: ask the agent to finish attempt %d", a.Issue, a.Attempt)
+	case OpenPR:
+		return fmt.Sprintf("#%d: open a pull request from %s", a.Issue, a.Value)
 	case AddLabels:
+		if a.PR != 0 {
+			return fmt.Sprintf("#%d: label pull request #%d %s", a.Issue, a.PR, strings.Join(a.Labels, ", "))
+		}
 		return fmt.Sprintf("#%d: label %s", a.Issue, strings.Join(a.Labels, ", "))
 	case Assign:
 		return fmt.Sprintf("#%d: assign @%s", a.Issue, strings.Join(a.Users, ", @"))
@@ -113,5 +121,7 @@ type Done struct {
 	// Skipped says why an action was not needed after all (a dispatch
 	// another cycle made first).
 	Skipped string `json:"skipped,omitempty"`
+	// Skip says the same for code and tests.
+	Skip SkipReason `json:"skip,omitempty"`
 	Err     string `json:"error,omitempty"`
 }

@@ -90,7 +90,9 @@ type dispatchData struct {
 	Attempt, MaxAttempts int
 	Spec, Recipe         string
 	Learnings, Previous  string
-	PreviousBranch       string // the earlier attempt's agent branch, "" when none is known
+	// PreviousBranch is the branch an earlier attempt left its work on,
+	// or "".
+	PreviousBranch string
 }
 
 // brief renders the dispatch comment: the dispatch prompt filled with the
@@ -126,6 +128,7 @@ func (pl *planner) brief(it *Item, notes []ledger.Note, attempt, ordinal int) (s
 	if prev := ledger.Last(notes, ledger.MarkDispatch); prev != nil {
 		data.Previous = fmt.Sprintf("Attempt %d was dispatched on %s and did not finish.", prev.Int("attempt"),
 			prev.Comment.CreatedAt.Format("2006-01-02 15:04 MST"))
+		data.PreviousBranch = pl.previousBranch(is.Number, prev)
 		if rq := ledger.Last(notes, ledger.MarkRequeue); rq != nil && rq.Comment.CreatedAt.After(prev.Comment.CreatedAt) {
 			data.Previous += " " + ledger.Strip(rq.Comment.Body)
 		}

@@ -288,12 +288,32 @@ const learningsHeading = "learnings"
 // body's length.
 func LearningsSection(body string) string {
 	src := []byte(cutRunes(body, maxPRBody, ""))
+	_, from, to, ok := learningsBounds(src)
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(string(src[from:to]))
+}
+
+// withoutLearnings is body without its Learnings section, heading and all.
+func withoutLearnings(body string) string {
+	src := []byte(cutRunes(body, maxPRBody, ""))
+	head, _, to, ok := learningsBounds(src)
+	if !ok {
+		return string(src)
+	}
+	return string(src[:head]) + string(src[to:])
+}
+
+// learningsBounds finds the Learnings section in src: the start of its
+// heading's line, where its text starts, and where it ends (the next
+// heading of its level or higher, or the end).
+func learningsBounds(src []byte) (head, from, to int, ok bool) {
 	doc := policy.ParseBlocks(src)
-	var from, level int
-	found := false
+	var level int
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		h, ok := n.(*ast.Heading)
-		if !ok {
+		h, isHeading := n.(*ast.Heading)
+		if !isHeading {
 			continue
 		}
 		lines := h.Lines()
@@ -301,9 +321,9 @@ func LearningsSection(body string) string {
 			continue // "##" alone: no title, and no place to slice at
 		}
 		first, last := lines.At(0), lines.At(lines.Len()-1)
-		if found {
+		if ok {
 			if h.Level <= level {
-				return strings.TrimSpace(string(src[from:lineStartAt(src, first.Start)]))
+				return head, from, lineStartAt(src, first.Start), true
 			}
 			continue
 		}
@@ -315,16 +335,18 @@ func LearningsSection(body string) string {
 		if !isLearningsTitle(strings.Join(title, " ")) {
 			continue
 		}
-		found, level = true, h.Level
+		ok, level = true, h.Level
+		head = lineStartAt(src, first.Start)
 		from = lineEndAt(src, last.Start)
-		if !isATXLine(src, lineStartAt(src, first.Start)) {
+		if !isATXLine(src, head) {
 			from = lineEndAt(src, from) // a setext heading's underline
 		}
 	}
-	if !found {
-		return ""
+	if !ok {
+		return 0, 0, 0, false
 	}
-	return strings.TrimSpace(string(src[min(from, len(src)):]))
+	from = min(from, len(src))
+	return head, from, len(src), true
 }
 
 // isLearningsTitle reports whether a heading's text names the Learnings

@@ -109,17 +109,52 @@ func closed(is *gql.Issue) { is.State = "CLOSED" }
 
 func byBot(is *gql.Issue) { is.Author = bot }
 
-// pr gives the issue a pull request that closes it, merged an hour ago when
-// state is MERGED, with ci the merge commit's check state.
+// pr gives the issue a pull request that closes it, opened half an hour
+// ago (two hours ago and merged an hour ago when state is MERGED), with ci
+// the merge commit's check state.
 func pr(state, ci string) func(*gql.Issue) {
 	return func(is *gql.Issue) {
-		p := gql.PullRequest{Number: 100 + is.Number, State: state, CI: ci, HeadRef: fmt.Sprintf("claude/issue-%d-x", is.Number)}
+		p := gql.PullRequest{Number: 100 + is.Number, State: state, CI: ci, HeadRef: fmt.Sprintf("claude/issue-%d-x", is.Number),
+			CreatedAt: now.Add(-30 * time.Minute), Labels: []string{policy.LabelBuilt}}
 		if state == "MERGED" {
+			p.CreatedAt = now.Add(-2 * time.Hour)
 			p.MergedAt, p.MergeCommit = now.Add(-time.Hour), "0123456789abcdef"
 			p.Checks = []gql.Check{{Name: "test", State: map[string]string{"FAILURE": "FAILURE"}[ci]}}
 		}
 		is.ClosingPRs = append(is.ClosingPRs, p)
 	}
+}
+
+// claudeBot is the Claude app's bot, which writes the tracking comment.
+var claudeBot = gql.Actor{Login: "claude", Type: "Bot"}
+
+// tracking is claude-code-action's tracking comment at a time, finished
+// (with the agent's final text) or still running.
+func tracking(at time.Time, finished bool) func(*gql.Issue) {
+	body := "Claude Code is working… I'll analyze this and get back to you."
+	if finished {
+		body = "**Claude finished @octo's task in 4m 12s** —— [View job](https://x) • [`claude/issue-1-20261102-1000`](https://x) • [Create PR ➔](https://x)\n\n---\nAdded the flag and a test.\n\n## Learnings\n\nThe CLI parses flags in main.go.\n"
+	}
+	return comment(claudeBot, at, body)
+}
+
+// branch is an agent branch of the issue, named for the minute at and with
+// a commit made at committed.
+func branch(s *Snapshot, n int, at, committed time.Time) {
+	if s.Branches == nil {
+		s.Branches = map[int][]gql.Ref{}
+	}
+	s.Branches[n] = append(s.Branches[n], gql.Ref{Name: fmt.Sprintf("claude/issue-%d-%s", n, at.UTC().Format("20060102-1504")), CommittedAt: committed})
+}
+
+// triaged is the loop's triage comment with an outcome.
+func triaged(n int, outcome string, at time.Time) func(*gql.Issue) {
+	return comment(bot, at, fmt.Sprintf("<!-- nanobots:triage issue=%d outcome=%s rev=1 -->\n## Work spec\n\nDo it.\n\n---\nReady.", n, outcome))
+}
+
+// dispatched is the dispatcher's dispatch comment of an attempt.
+func dispatched(n, attempt int, at time.Time) func(*gql.Issue) {
+	return comment(octo, at, fmt.Sprintf("@claude go\n<!-- nanobots:dispatch attempt=%d issue=%d -->", attempt, n))
 }
 
 func labelled(l string) func(*gql.Issue) {
@@ -163,8 +198,8 @@ func summary(a Action) string {
 		return fmt.Sprintf("#%d comment %s", a.Issue, strings.TrimSuffix(strings.TrimPrefix(m[0].String(), "<!-- nanobots:"), " -->"))
 	case Dispatch:
 		return fmt.Sprintf("#%d dispatch %d", a.Issue, a.Attempt)
-	case Nudge:
-		return fmt.Sprintf("#%d nudge %d", a.Issue, a.Attempt)
+	case OpenPR:
+		return fmt.Sprintf("#%d open-pr %s", a.Issue, a.Value)
 	case Learn:
 		return fmt.Sprintf("#%d learn", a.Issue)
 	case Distill:
@@ -179,12 +214,6 @@ func summary(a Action) string {
 
 func TestPlan(t *testing.T) {
 	hourAgo, dayAgo := now.Add(-time.Hour), now.Add(-24*time.Hour)
-	triaged := func(n int, outcome string, at time.Time) func(*gql.Issue) {
-		return comment(bot, at, fmt.Sprintf("<!-- nanobots:triage issue=%d outcome=%s rev=1 -->\n## Work spec\n\nDo it.\n\n---\nReady.", n, outcome))
-	}
-	dispatched := func(n, attempt int, at time.Time) func(*gql.Issue) {
-		return comment(octo, at, fmt.Sprintf("@claude go\n<!-- nanobots:dispatch attempt=%d issue=%d -->", attempt, n))
-	}
 	for _, tc := range []struct {
 		name  string
 		snap  *Snapshot
@@ -384,13 +413,92 @@ func TestPlan(t *testing.T) {
 			want: []string{"#1 comment summon issue=1", "#1 label summon-human", "#1 assign octo,ada", "#1 Status=Blocked"},
 		},
 		{
-			name: "a branch but no pull request after the job's timeout: the agent is asked once",
+			name: "the agent's run finished on a branch with its commits and no pull request: the loop opens it",
 			snap: func() *Snapshot {
-				s := snap(card("In Progress", now.Add(-2*time.Hour), iss(1, complete, dispatched(1, 1, now.Add(-2*time.Hour)))))
-				s.Refs = []string{"claude/issue-1-20261102", "claude/issue-12-x"}
+				at := now.Add(-time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, dispatched(1, 1, at), tracking(at.Add(time.Minute), true))))
+				branch(s, 1, at.Add(time.Minute), at.Add(5*time.Minute))
+				branch(s, 12, at.Add(2*time.Minute), at.Add(5*time.Minute))
 				return s
 			}(),
-			want: []string{"#1 nudge 1"},
+			want: []string{"#1 open-pr claude/issue-1-20261102-1101"},
+		},
+		{
+			name: "the agent's run still going, inside the job's timeout: waits, even with commits pushed",
+			snap: func() *Snapshot {
+				at := now.Add(-time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, dispatched(1, 1, at), tracking(at.Add(time.Minute), false))))
+				branch(s, 1, at.Add(time.Minute), at.Add(5*time.Minute))
+				return s
+			}(),
+			want: nil,
+		},
+		{
+			name: "a run that failed after pushing: tried again, its branch left for the next attempt",
+			snap: func() *Snapshot {
+				at := now.Add(-time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, at),
+					comment(claudeBot, at.Add(time.Minute), "**Claude encountered an error after 3m 2s** —— [View job](https://x)\n\n---\n"))))
+				branch(s, 1, at.Add(time.Minute), at.Add(3*time.Minute))
+				return s
+			}(),
+			want: []string{"#1 comment requeue attempt=1 issue=1", "#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
+		},
+		{
+			name: "past the stale timeout with commits and no final word (a run cancelled at the job's timeout): tried again",
+			snap: func() *Snapshot {
+				at := now.Add(-4 * time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, at), tracking(at.Add(time.Minute), false))))
+				branch(s, 1, at.Add(time.Minute), at.Add(5*time.Minute))
+				return s
+			}(),
+			want: []string{"#1 comment requeue attempt=1 issue=1", "#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
+		},
+		{
+			name: "the run finished and pushed no commit of its own: tried again at once",
+			snap: func() *Snapshot {
+				at := now.Add(-time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, at), tracking(at.Add(time.Minute), true))))
+				branch(s, 1, at.Add(time.Minute), at.Add(-24*time.Hour))
+				return s
+			}(),
+			want: []string{"#1 comment requeue attempt=1 issue=1", "#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
+		},
+		{
+			name: "an earlier attempt's branch never stands for the current one",
+			snap: func() *Snapshot {
+				at := now.Add(-time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, dispatched(1, 1, dayAgo), dispatched(1, 2, at))))
+				branch(s, 1, dayAgo.Add(time.Minute), dayAgo.Add(5*time.Minute))
+				return s
+			}(),
+			want: nil,
+		},
+		{
+			name: "a finished run's word typed by someone else is not the agent's",
+			snap: func() *Snapshot {
+				at := now.Add(-time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, dispatched(1, 1, at),
+					comment(mona, at.Add(time.Minute), "**Claude finished @octo's task in 1s**"))))
+				branch(s, 1, at.Add(time.Minute), at.Add(5*time.Minute))
+				return s
+			}(),
+			want: nil,
+		},
+		{
+			name: "an earlier attempt's pull request closed unmerged never spends the current attempt",
+			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, dayAgo), dispatched(1, 2, hourAgo),
+				func(is *gql.Issue) {
+					is.ClosingPRs = []gql.PullRequest{{Number: 50, State: "CLOSED", HeadRef: "claude/issue-1-20261101-1100", CreatedAt: dayAgo.Add(time.Hour)}}
+				}))),
+			want: nil,
+		},
+		{
+			name: "the agent opened the pull request itself: In Review, and the pull request labelled",
+			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), func(is *gql.Issue) {
+				is.ClosingPRs = []gql.PullRequest{{Number: 7, State: "OPEN", HeadRef: "claude/issue-1-20261102-1101", CreatedAt: now.Add(-10 * time.Minute), Author: claudeBot}}
+			}))),
+			want: []string{"#1 Status=In Review", "#1 label " + policy.LabelBuilt},
 		},
 		{
 			name: "closed by hand while In Progress: left alone, never dispatched again",
@@ -593,7 +701,7 @@ func TestMarkersRoundTrip(t *testing.T) {
 	}
 	got := ledger.ParseMarkers("text " + m.String() + " <!-- nanobots:Dispatch x=1 --> <!-- nanobots:status -->")
 	if len(got) != 2 || got[0].Int("attempt") != 2 || got[0].Int("issue") != 12 || got[1].Kind != "status" {
-		t.Errorf("ledger.ParseMarkers = %v", got)
+		t.Errorf("ParseMarkers = %v", got)
 	}
 }
 

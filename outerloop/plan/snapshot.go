@@ -39,8 +39,9 @@ type Snapshot struct {
 	StatusIssue *gql.Issue
 	// Pinned is how many issues the repository has pinned.
 	Pinned int
-	// Refs are the agent's branches (claude/issue-N-…).
-	Refs []string
+	// Branches are the agent's newest branches (claude/issue-N-…) of
+	// each item that is or was dispatched, newest first, by issue number.
+	Branches map[int][]gql.Ref
 	// Remaining is the GraphQL points left this hour.
 	Remaining int
 }

@@ -20,30 +20,83 @@ const ciGrace = 15 * time.Minute
 // claude/issue-N-<timestamp>.
 const AgentBranchPrefix = "claude/issue-"
 
-// closingPR picks the pull request that stands for an item's work: a merged
-// one first, then an open one, then the newest closed one.
-func closingPR(is *gql.Issue) (gql.PullRequest, bool) {
-	prs := is.ClosingPRs
-	for _, state := range []string{"MERGED", "OPEN"} {
-		if i := slices.IndexFunc(prs, func(p gql.PullRequest) bool { return p.State == state }); i >= 0 {
-			return prs[i], true
+// branchTime is the minute an agent branch's name records
+// (claude/issue-N-YYYYMMDD-HHMM: the runner's clock, UTC), or false when the
+// name is not the agent's.
+func branchTime(name string, n int) (time.Time, bool) {
+	stamp, ok := strings.CutPrefix(name, fmt.Sprintf("%s%d-", AgentBranchPrefix, n))
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("20060102-1504", stamp)
+	return t, err == nil
+}
+
+// attemptBranches are the agent's branches of issue n made for the attempt
+// dispatched at since, newest first: claude-code-action makes a new branch
+// on every run, named for the minute it started, so a branch whose minute
+// is before the dispatch's belongs to an earlier attempt.
+func (pl *planner) attemptBranches(n int, since time.Time) []gql.Ref {
+	var out []gql.Ref
+	for _, r := range pl.s.Branches[n] {
+		if t, ok := branchTime(r.Name, n); ok && !t.Before(since.UTC().Truncate(time.Minute)) {
+			out = append(out, r)
 		}
 	}
-	if len(prs) > 0 {
-		return prs[len(prs)-1], true
+	slices.SortStableFunc(out, func(a, b gql.Ref) int { return strings.Compare(b.Name, a.Name) })
+	return out
+}
+
+// previousBranch is the newest branch an earlier attempt of issue n left
+// with commits of its own, or "".
+func (pl *planner) previousBranch(n int, dispatch *ledger.Note) string {
+	if dispatch == nil {
+		return ""
+	}
+	for _, r := range pl.attemptBranches(n, dispatch.Comment.CreatedAt) {
+		if r.CommittedAt.After(dispatch.Comment.CreatedAt) {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// closingPR picks the pull request that stands for an item's work: a merged
+// one first, whenever it was opened (the work is done); then, of the pull
+// requests of the current attempt, an open one, then the newest closed one.
+// A pull request belongs to the attempt dispatched at since when it comes
+// from one of the attempt's branches or was opened after the dispatch; an
+// earlier attempt's closed pull request never spends a later attempt.
+// since is zero for work the loop did not dispatch: every pull request
+// counts.
+func (pl *planner) closingPR(is *gql.Issue, since time.Time) (gql.PullRequest, bool) {
+	prs := is.ClosingPRs
+	if i := slices.IndexFunc(prs, func(p gql.PullRequest) bool { return p.State == "MERGED" }); i >= 0 {
+		return prs[i], true
+	}
+	branches := pl.attemptBranches(is.Number, since)
+	var ours []gql.PullRequest
+	for _, p := range prs {
+		if !p.CreatedAt.Before(since) || slices.ContainsFunc(branches, func(r gql.Ref) bool { return r.Name == p.HeadRef }) {
+			ours = append(ours, p)
+		}
+	}
+	if i := slices.IndexFunc(ours, func(p gql.PullRequest) bool { return p.State == "OPEN" }); i >= 0 {
+		return ours[i], true
+	}
+	if len(ours) > 0 {
+		return ours[len(ours)-1], true
 	}
 	return gql.PullRequest{}, false
 }
 
-// agentBranch returns a branch the agent pushed for issue n, if any.
-func (pl *planner) agentBranch(n int) string {
-	prefix := fmt.Sprintf("%s%d-", AgentBranchPrefix, n)
-	for _, r := range pl.s.Refs {
-		if strings.HasPrefix(r, prefix) {
-			return r
-		}
+// dispatchedAt is when the item's current attempt was dispatched: the time
+// of the loop's newest dispatch note, or zero when it has none.
+func (pl *planner) dispatchedAt(is *gql.Issue) time.Time {
+	if last := ledger.Last(pl.trust.Notes(is), ledger.MarkDispatch); last != nil {
+		return last.Comment.CreatedAt
 	}
-	return ""
+	return time.Time{}
 }
 
 // attempts returns the dispatch notes since the last time a human was
@@ -63,12 +116,16 @@ func attempts(notes []ledger.Note) (recent []ledger.Note, highest int) {
 }
 
 // inProgress follows a dispatched item: to In Review once a pull request
-// closes it; back to Ready for another attempt when the attempt made no
-// pull request within the stale timeout; Blocked with a human summoned once
-// the attempts are used up.
+// of the current attempt closes it; when the agent's run finished with
+// work pushed to its branch and no pull request (claude-code-action's
+// default), the loop opens the pull request itself; back to Ready for
+// another attempt when the run failed, finished with nothing, or left
+// nothing within the stale timeout (a failed or timed-out run's branch is
+// named in the next brief, not turned into a pull request); Blocked with a
+// human summoned once the attempts are used up.
 func (pl *planner) inProgress(it *Item) {
 	is := it.Issue
-	if pr, ok := closingPR(is); ok {
+	if pr, ok := pl.closingPR(is, pl.dispatchedAt(is)); ok {
 		pl.move(it, policy.StatusInReview, fmt.Sprintf("pull request #%d closes it", pr.Number))
 		pl.inReview(it)
 		return
@@ -93,16 +150,28 @@ func (pl *planner) inProgress(it *Item) {
 		pl.wait(it, true, "In Progress without a dispatch by the loop: a person is on it")
 		return
 	}
-	since := pl.now.Sub(last.Comment.CreatedAt)
-	if branch := pl.agentBranch(is.Number); branch != "" && since > pl.innerTimeout() {
-		pl.missingPR(it, branch, last)
-		return
+	attempt, at := last.Int("attempt"), last.Comment.CreatedAt
+	since := pl.now.Sub(at)
+	run := agentRun(is, at)
+	var work string // the attempt's newest branch with a commit of its own
+	if branches := pl.attemptBranches(is.Number, at); len(branches) > 0 && branches[0].CommittedAt.After(at) {
+		work = branches[0].Name
 	}
-	if since < pl.staleAfter() {
-		pl.wait(it, false, fmt.Sprintf("attempt %d dispatched %s ago; no pull request yet", last.Int("attempt"), roundDur(since)))
-		return
+	switch {
+	case run.state == runFinished && work != "":
+		pl.openPR(it, work, attempt, run)
+	case run.state == runFinished:
+		pl.requeue(it, notes, fmt.Sprintf("attempt %d finished without pushing any work", attempt))
+	case run.state == runFailed && work != "":
+		pl.requeue(it, notes, fmt.Sprintf("attempt %d ended with an error; what it pushed is on %s", attempt, work))
+	case run.state == runFailed:
+		pl.requeue(it, notes, fmt.Sprintf("attempt %d ended with an error and pushed no work", attempt))
+	case since < pl.staleAfter():
+		pl.wait(it, false, fmt.Sprintf("attempt %d dispatched %s ago; no pull request yet", attempt, roundDur(since)))
+	default:
+		// A run cancelled at the job's timeout never says it ended.
+		pl.requeue(it, notes, fmt.Sprintf("attempt %d made no pull request in %s", attempt, roundDur(since)))
 	}
-	pl.requeue(it, notes, fmt.Sprintf("attempt %d made no pull request in %s", last.Int("attempt"), roundDur(since)))
 }
 
 // staleAfter is how long an attempt may go without a pull request: the
@@ -116,29 +185,36 @@ func (pl *planner) innerTimeout() time.Duration {
 	return time.Duration(pl.p.Config.Inner.TimeoutMinutes) * time.Minute
 }
 
-// missingPR handles an attempt that pushed a branch and ended without a
-// pull request that says Closes #N: ask the agent once, on the issue, to
-// open it.
-func (pl *planner) missingPR(it *Item, branch string, last *ledger.Note) {
+// openPR opens the pull request the agent's run left undone, from the
+// attempt's newest branch, with the dispatch token so that CI runs on it:
+// titled after the issue, saying Closes #N, with the agent's final text and
+// learnings from its tracking comment. The pull request's head names the
+// attempt, so the next cycle counts it for this attempt, and GitHub refuses
+// a second one from the same branch.
+func (pl *planner) openPR(it *Item, branch string, attempt int, run agentResult) {
 	is := it.Issue
-	attempt := last.Int("attempt")
-	for _, n := range pl.trust.Notes(is) {
-		if n.Kind == ledger.MarkAskPR && n.Fields["branch"] == branch {
-			if pl.now.Sub(n.Comment.CreatedAt) < pl.staleAfter() {
-				pl.wait(it, false, fmt.Sprintf("asked for a pull request from %s; waiting", branch))
-				return
-			}
-			notes := pl.trust.Notes(is)
-			pl.requeue(it, notes, fmt.Sprintf("attempt %d left %s without a pull request, and asking did not help", attempt, branch))
-			return
-		}
+	m := ledger.Marker{Kind: ledger.MarkOpened, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "attempt": fmt.Sprint(attempt)}}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\nCloses #%d\n\n", m, is.Number)
+	fmt.Fprintf(&b, "The nanobots outer loop opened this pull request from `%s`, which the coding agent pushed for attempt %d of #%d", branch, attempt, is.Number)
+	if run.url != "" {
+		fmt.Fprintf(&b, " (its [report](%s))", run.url)
 	}
-	m := ledger.Marker{Kind: ledger.MarkAskPR, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "attempt": fmt.Sprint(attempt), "branch": branch}}
-	body := fmt.Sprintf("%s the branch `%s` has work for #%d but no pull request. Please open one from it with `Closes #%d` in its description; change nothing else.\n\n%s\n",
-		pl.p.Config.TriggerPhrase, branch, is.Number, is.Number, m)
-	pl.add(Action{Kind: Nudge, Issue: is.Number, IssueID: is.ID, ItemID: it.ID, Body: body, Attempt: attempt,
-		Why: fmt.Sprintf("attempt %d pushed %s but opened no pull request that closes #%d", attempt, branch, is.Number)})
-	pl.wait(it, false, fmt.Sprintf("asked for a pull request from %s", branch))
+	b.WriteString(". A person reviews and merges it; the agent never merges.\n")
+	if run.summary != "" {
+		b.WriteString("\n## What the agent said\n\n")
+		b.WriteString(quote(cutRunes(run.summary, maxAgentSummary, "(cut: the whole text is on the issue)")))
+		b.WriteString("\n")
+	}
+	if run.learnings != "" {
+		b.WriteString("\n## Learnings\n\n")
+		b.WriteString(defuse(cutRunes(run.learnings, maxEntryLearnings, "(cut: the whole text is on the issue)")))
+		b.WriteString("\n")
+	}
+	pl.add(Action{Kind: OpenPR, Issue: is.Number, IssueID: is.ID, ItemID: it.ID, Value: branch, Title: is.Title,
+		Body: b.String(), Attempt: attempt, Labels: []string{policy.LabelBuilt},
+		Why: fmt.Sprintf("attempt %d pushed %s and opened no pull request", attempt, branch)})
+	pl.wait(it, false, fmt.Sprintf("the loop opens a pull request from %s", branch))
 }
 
 // requeue sends an item whose attempt failed back to Ready, with a comment
@@ -163,7 +239,11 @@ func (pl *planner) requeue(it *Item, notes []ledger.Note, why string) {
 // merged; back to Ready (an attempt spent) when it was closed unmerged.
 func (pl *planner) inReview(it *Item) {
 	is := it.Issue
-	pr, ok := closingPR(is)
+	pr, ok := pl.closingPR(is, pl.dispatchedAt(is))
+	if ok && !pl.dispatchedAt(is).IsZero() && !slices.Contains(pr.Labels, policy.LabelBuilt) {
+		pl.add(Action{Kind: AddLabels, Issue: is.Number, IssueID: is.ID, ItemID: it.ID, PR: pr.Number,
+			Labels: []string{policy.LabelBuilt}, Why: fmt.Sprintf("#%d does the work the loop dispatched", pr.Number)})
+	}
 	switch {
 	case !ok:
 		pl.wait(it, true, "In Review, but no pull request closes it any more")
@@ -184,7 +264,7 @@ func (pl *planner) inReview(it *Item) {
 // checks and a human summoned, when CI failed.
 func (pl *planner) verify(it *Item) {
 	is := it.Issue
-	pr, ok := closingPR(is)
+	pr, ok := pl.closingPR(is, pl.dispatchedAt(is))
 	if !ok || pr.State != "MERGED" {
 		pl.wait(it, true, "Verify, but no merged pull request closes it")
 		return
@@ -234,7 +314,7 @@ func (pl *planner) doneByGitHub(it *Item) {
 	if ledger.Last(notes, ledger.MarkDone) != nil || ledger.Last(notes, ledger.MarkDispatch) == nil {
 		return // finished, or not the loop's work
 	}
-	if pr, ok := closingPR(it.Issue); !ok || pr.State != "MERGED" {
+	if pr, ok := pl.closingPR(it.Issue, pl.dispatchedAt(it.Issue)); !ok || pr.State != "MERGED" {
 		return // closed by hand
 	}
 	pl.verify(it)

@@ -4,20 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/shurcooL/githubv4"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata golden files")
+	"github.com/nanobots/nanobots/internal/golden"
+)
 
 // wireServer serves Execute over HTTP the way the simulator will, and
 // records every request body exactly as the client sent it.
@@ -229,32 +227,5 @@ func checkGolden(t *testing.T, path string, bodies []json.RawMessage) {
 		got.Write(bytes.TrimSpace(b))
 		got.WriteByte('\n')
 	}
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		gotLines, wantLines := strings.Split(got.String(), "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(gotLines), len(wantLines)) {
-			var g, w string
-			if i < len(gotLines) {
-				g = gotLines[i]
-			}
-			if i < len(wantLines) {
-				w = wantLines[i]
-			}
-			if g != w {
-				t.Fatalf("%s line %d:\n got %s\nwant %s\n(run go test -update if githubv4 changed on purpose)", path, i+1, g, w)
-			}
-		}
-	}
+	golden.File(t, path, got.Bytes())
 }
