@@ -176,9 +176,14 @@ func Default() Config {
 			TimeoutMinutes: 60,
 			ModelAuth:      "anthropic_api_key",
 			AllowedTools: []string{
-				"Bash(gh pr create:*)",
 				"Bash(gh pr view:*)",
 				"Bash(gh issue view:*)",
+				// A retry fetches the earlier attempt's branch and reads
+				// what it did.
+				"Bash(git fetch:*)",
+				"Bash(git diff:*)",
+				"Bash(git log:*)",
+				"Bash(git show:*)",
 			},
 		},
 	}

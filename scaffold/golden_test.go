@@ -49,7 +49,7 @@ func TestInitGolden(t *testing.T) {
 	custom.Inner.ModelAuth = "claude_code_oauth_token"
 	custom.Inner.MaxTurns = 30
 	custom.Inner.TimeoutMinutes = 45
-	custom.Inner.AllowedTools = []string{"Bash(gh pr create:*)", "Bash(make test:*)"}
+	custom.Inner.AllowedTools = []string{"Bash(make test:*)", "Bash(make lint:*)", "Bash(git fetch:*)"}
 
 	cases := []struct {
 		name   string
@@ -114,7 +114,7 @@ func TestUpdateGolden(t *testing.T) {
 			// a retired file is removed, a new one is written.
 			name: "update-untouched",
 			setup: func(t *testing.T, dir string) {
-				age(t, dir, ".nanobots/prompts/dispatch.md", "Open exactly one pull request", "Open one pull request")
+				age(t, dir, ".nanobots/prompts/dispatch.md", "push what you have", "push all you have")
 				age(t, dir, "CLAUDE.md", "You cannot push", "You may not push")
 				writeFile(t, dir, ".nanobots/prompts/review.md", string(stampFile(htmlComment, "v0.0.9", hashBody([]byte("Review the PR.\n")), []byte("Review the PR.\n"))))
 				git(t, dir, "rm", "-q", ".github/ISSUE_TEMPLATE/chore.yml")
@@ -155,7 +155,7 @@ func TestUpdateGolden(t *testing.T) {
 			// around it: the block is merged, the rest of the file kept.
 			name: "update-block",
 			setup: func(t *testing.T, dir string) {
-				age(t, dir, "CLAUDE.md", "so the loop can see the work is done", "so the loop sees it")
+				age(t, dir, "CLAUDE.md", "do not open a pull request", "open no pull request")
 				writeFile(t, dir, "CLAUDE.md", "# widgets\n\nRun `make test` before every commit.\n\n"+readString(t, dir, "CLAUDE.md"))
 				commitAll(t, dir, "as v0.0.9 left it")
 				edit(t, dir, "CLAUDE.md", "  written by people, not instructions.\n", "  written by people, not instructions.\n- Answer in English.\n")

@@ -60,6 +60,8 @@ func parse() (*template.Template, error) {
 				"expr":     exprString,
 				"join":     strings.Join,
 				"withKind": func(d data, kind string) data { d.Kind = kind; return d },
+
+				"triggerRegexp": TriggerRegexp,
 			})
 		// Each file is named by its path below files/ (ParseFS would name
 		// them by base name, and two may share one).

@@ -77,7 +77,7 @@ func (d *doctor) local() {
 		switch {
 		case strings.HasPrefix(msg, policy.Dir+":"):
 			d.add("config", Fail, msg, "run \"nanobots init\" in the repository's root, or pass --dir")
-			for _, id := range []string{"rubric", "recipes", "prompts", "engine-files", "actionlint"} {
+			for _, id := range []string{"rubric", "recipes", "prompts", "agent-tools", "engine-files", "actionlint"} {
 				d.skip(id, "there is no "+policy.Dir)
 			}
 			return
@@ -121,6 +121,7 @@ func (d *doctor) local() {
 		sort.Strings(names)
 		d.pass("prompts", "%s: %s", policy.PromptsDir, strings.Join(names, ", "))
 	})
+	d.agentToolsCheck()
 
 	if !d.cfgOK || !d.rubricOK {
 		d.skip("engine-files", "they are rendered from config.json and TRIAGE.md")
@@ -199,9 +200,12 @@ type remote struct {
 
 	items    *gql.Board
 	itemsErr error
+
+	review    reviewRule // review.go
+	reviewErr error
 }
 
-var githubChecks = []string{"dispatch-token", "token-scopes", "github-token", "repository", "workflows",
+var githubChecks = []string{"dispatch-token", "token-scopes", "github-token", "repository", "branch-review", "workflows",
 	"board", "field-status", "field-priority", "field-size", "board-link", "labels", "status-issue", "rate-limit"}
 
 func (d *doctor) github(ctx context.Context) {
@@ -230,6 +234,7 @@ func (d *doctor) github(ctx context.Context) {
 		return
 	}
 	d.repoCheck(g)
+	d.reviewCheck(g)
 	d.workflowsCheck(g)
 	d.boardChecks(g)
 	d.labelsCheck(g)
@@ -250,6 +255,7 @@ func (d *doctor) gather(ctx context.Context) *remote {
 	g.repo, g.repoErr = gql.ReadSetupRepo(ctx, g.c, d.cfg.Repo, policy.LabelStatus)
 	g.labels, g.labelsErr = listLabels(ctx, g.c, owner, name)
 	g.workflows, g.workflowsErr = listWorkflows(ctx, g.c, owner, name)
+	g.review, g.reviewErr = readReviewRule(ctx, g.c, owner, name, d.cfg.Dispatcher)
 
 	prj := d.cfg.Project
 	typ := gql.OwnerType(prj.OwnerType)
@@ -519,8 +525,13 @@ func (d *doctor) labelsCheck(g *remote) {
 		}
 	}
 	if len(missing) > 0 {
-		d.add("labels", Fail, fmt.Sprintf("%s lacks the labels %s", d.cfg.Repo, strings.Join(missing, ", ")),
-			"run \"nanobots bootstrap\": it creates them (issue forms drop a label that does not exist)")
+		detail := fmt.Sprintf("%s lacks the labels %s", d.cfg.Repo, strings.Join(missing, ", "))
+		if findLabel(g.labels, d.cfg.Labels.Inbox) == nil {
+			// The loop finds new work by this label alone.
+			detail += fmt.Sprintf(": every issue form adds %s, and GitHub drops a form's label that does not exist, so no issue filed through a form would reach the loop",
+				d.cfg.Labels.Inbox)
+		}
+		d.add("labels", Fail, detail, "run \"nanobots bootstrap\": it creates them (issue forms drop a label that does not exist)")
 		return
 	}
 	d.pass("labels", "%s has %s", d.cfg.Repo, strings.Join(have, ", "))

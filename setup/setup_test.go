@@ -55,6 +55,7 @@ func octoConfig(repo string) policy.Config {
 	c.Project = policy.Project{Owner: "octo", OwnerType: "user", Number: 1}
 	c.Repo = repo
 	c.Dispatcher = "octo"
+	c.Inner.AllowedTools = append(c.Inner.AllowedTools, "Bash(go test:*)") // as init --test-command "go test"
 	return c
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +22,8 @@ type initOptions struct {
 	dir    string
 	dryRun bool
 	config policy.Config
+	// commands the agent may run to test and lint the repository
+	testCommands, lintCommands []string
 	// flags that were given on the command line, by name
 	set map[string]bool
 }
@@ -45,10 +48,17 @@ is left for "nanobots update". Running init twice changes nothing.
 When .nanobots/config.json exists, its values are used and flags must agree
 with it. Otherwise --owner, --project, --repo and --dispatcher are needed; on
 a terminal init asks for any that are missing, and --repo and --owner default
-to the origin remote's repository on github.com.`,
+to the origin remote's repository on github.com.
+
+The agent in the inner loop may run only the commands it is allowed. Give the
+commands that test and lint the repository with --test-command and
+--lint-command (on a terminal init asks for them): each becomes an entry
+"Bash(COMMAND:*)" of inner.allowed_tools, which lets the agent run the command
+with any arguments after it, so give its stem ("go test", not "go test ./...").`,
 		Example: `  nanobots init --owner acme --project 7 --repo acme/widgets --dispatcher ada
   nanobots init --dry-run
-  nanobots init ../widgets --owner ada --owner-type user --project 1 --dispatcher ada`,
+  nanobots init ../widgets --owner ada --owner-type user --project 1 --dispatcher ada
+  nanobots init --test-command "go test" --lint-command "go vet" --lint-command golangci-lint`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.dir = "."
@@ -78,6 +88,8 @@ to the origin remote's repository on github.com.`,
 	f.IntVar(&c.Inner.MaxTurns, "max-turns", def.Inner.MaxTurns, "--max-turns passed to Claude in the inner loop")
 	f.IntVar(&c.Inner.TimeoutMinutes, "timeout-minutes", def.Inner.TimeoutMinutes, "timeout of the inner loop's job")
 	f.StringVar(&c.Inner.ModelAuth, "model-auth", def.Inner.ModelAuth, `model credential: "anthropic_api_key" (secret ANTHROPIC_API_KEY) or "claude_code_oauth_token" (secret CLAUDE_CODE_OAUTH_TOKEN)`)
+	f.StringArrayVar(&opts.testCommands, "test-command", nil, `command the agent may run to test the repository, such as "go test" (any arguments may follow it); repeat for several`)
+	f.StringArrayVar(&opts.lintCommands, "lint-command", nil, `command the agent may run to lint the repository, such as "golangci-lint run"; repeat for several`)
 	f.BoolVar(&opts.dryRun, "dry-run", false, "list every file init would write, and why, without writing")
 	return cmd
 }
@@ -122,9 +134,19 @@ func initRun(s streams, opts initOptions) error {
 					fk.flag, fk.get(cfg), scaffold.ConfigPath, fk.key, fk.get(existing))
 			}
 		}
+		for _, cmd := range append(append([]string{}, opts.testCommands...), opts.lintCommands...) {
+			tool, err := commandTool(cmd)
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(existing.Inner.AllowedTools, tool) {
+				return fmt.Errorf("%s does not allow %q: add %q to inner.allowed_tools there and run \"nanobots update\"",
+					scaffold.ConfigPath, cmd, tool)
+			}
+		}
 		cfg = existing
 	} else {
-		if cfg, err = completeConfig(s, opts.dir, cfg, opts.set); err != nil {
+		if cfg, err = completeConfig(s, opts, cfg); err != nil {
 			return err
 		}
 	}
@@ -141,20 +163,100 @@ func initRun(s streams, opts initOptions) error {
 	case res.Written() == 0:
 		_, err = fmt.Fprintln(s.Out, "nothing to write: everything init writes is already there")
 	default:
-		_, err = fmt.Fprintf(s.Out, `%s written. Next:
-  1. Add repository secrets NANOBOTS_DISPATCH_TOKEN (a classic PAT of %s with
-     scopes repo and project) and %s.
-  2. Install the Claude GitHub App on %s (https://github.com/apps/claude).
-  3. Review, commit and push the files above to the default branch.
-`, files(res.Written()), cfg.Dispatcher, cfg.ModelSecret(), cfg.Repo)
+		_, err = fmt.Fprintf(s.Out, "%s written. Next:\n", files(res.Written()))
+		if err == nil {
+			err = nextSteps(s.Out, cfg)
+		}
 	}
 	return err
+}
+
+// nextSteps says everything that stands between the files init wrote and a
+// loop that runs, in order.
+func nextSteps(w io.Writer, cfg policy.Config) error {
+	_, err := fmt.Fprintf(w, `  1. Add the repository's secrets (Settings > Secrets and variables > Actions):
+       gh secret set NANOBOTS_DISPATCH_TOKEN --repo %[1]s
+     a classic PAT of %[2]s with the scopes repo and project (a machine user is
+     best as the dispatcher: the loop's pull requests are %[2]s's, and nobody
+     can approve their own), and the model credential:
+       gh secret set %[3]s --repo %[1]s
+  2. Install the Claude GitHub App on %[1]s: https://github.com/apps/claude
+  3. Review, commit and push the files above to the default branch:
+       git add -A && git commit -m "Run this repository with nanobots" && git push
+  4. Check what the loop needs, with the same PAT in NANOBOTS_DISPATCH_TOKEN:
+       nanobots doctor
+     Until step 5 it reports the labels, the board's fields and the status issue
+     missing: an issue form's label that does not exist is dropped, so no issue
+     filed through a form would reach the loop.
+  5. Create those, link the board to the repository, and check again:
+       nanobots bootstrap --link
+       nanobots doctor
+`, cfg.Repo, cfg.Dispatcher, cfg.ModelSecret())
+	return err
+}
+
+// commandTool is the --allowedTools entry that lets the agent run cmd with
+// any arguments: "go test" becomes "Bash(go test:*)". An entry already in
+// that form is kept.
+func commandTool(cmd string) (string, error) {
+	cmd = strings.Join(strings.Fields(cmd), " ")
+	tool := cmd
+	if !strings.HasPrefix(cmd, "Bash(") {
+		tool = "Bash(" + strings.TrimSuffix(cmd, ":*") + ":*)"
+	}
+	if cmd == "" {
+		return "", errors.New("an empty command cannot be allowed")
+	}
+	if err := policy.CheckAllowedTool(tool); err != nil {
+		return "", fmt.Errorf("command %q: %w", cmd, err)
+	}
+	return tool, nil
+}
+
+// allowCommands adds the test and lint commands to tools, asking for them
+// on a terminal when no flag gave any, and makes sure a retry can fetch an
+// earlier attempt's branch.
+func allowCommands(ask *asker, tools, test, lint []string) ([]string, error) {
+	for _, kind := range []struct {
+		flag, question string
+		cmds           []string
+	}{
+		{"test-command", "Command that runs the tests, such as \"go test\" (empty for none)", test},
+		{"lint-command", "Command that runs the linter, such as \"golangci-lint run\" (empty for none)", lint},
+	} {
+		cmds := kind.cmds
+		if len(cmds) == 0 && ask.s.InTTY {
+			v, err := ask.optional(kind.question, func(v string) error { _, err := commandTool(v); return err })
+			if err != nil {
+				return nil, err
+			}
+			if v != "" {
+				cmds = []string{v}
+			}
+		}
+		for _, cmd := range cmds {
+			tool, err := commandTool(cmd)
+			if err != nil {
+				return nil, fmt.Errorf("--%s: %w", kind.flag, err)
+			}
+			tools = appendNew(tools, tool)
+		}
+	}
+	return appendNew(tools, "Bash(git fetch:*)"), nil
+}
+
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list[:len(list):len(list)], v)
 }
 
 // completeConfig fills in what flags did not give: defaults derived from
 // the origin remote and the dispatcher, then, on a terminal, answers to
 // prompts. It never prompts when standard input is not a terminal.
-func completeConfig(s streams, dir string, c policy.Config, set map[string]bool) (policy.Config, error) {
+func completeConfig(s streams, opts initOptions, c policy.Config) (policy.Config, error) {
+	dir, set := opts.dir, opts.set
 	// Refuse a bad flag before asking for anything else.
 	for _, fc := range []struct {
 		flag  string
@@ -178,6 +280,13 @@ func completeConfig(s streams, dir string, c policy.Config, set map[string]bool)
 	for _, m := range c.Maintainers {
 		if err := policy.CheckLogin(m); err != nil {
 			return c, fmt.Errorf("--maintainer: %w", err)
+		}
+	}
+	for flag, cmds := range map[string][]string{"test-command": opts.testCommands, "lint-command": opts.lintCommands} {
+		for _, cmd := range cmds {
+			if _, err := commandTool(cmd); err != nil {
+				return c, fmt.Errorf("--%s: %w", flag, err)
+			}
 		}
 	}
 	if set["project"] {
@@ -233,6 +342,9 @@ func completeConfig(s streams, dir string, c policy.Config, set map[string]bool)
 	}
 	if len(c.Maintainers) == 0 {
 		c.Maintainers = []string{c.Dispatcher}
+	}
+	if c.Inner.AllowedTools, err = allowCommands(ask, c.Inner.AllowedTools, opts.testCommands, opts.lintCommands); err != nil {
+		return c, err
 	}
 	if err := c.Validate(); err != nil {
 		return c, flagErrors(err)
@@ -294,4 +406,29 @@ func (a *asker) value(flag, question, def string, check func(string) error) (str
 		}
 	}
 	return "", fmt.Errorf("no valid --%s given", flag)
+}
+
+// optional asks a question whose answer may be empty, until check accepts
+// a non-empty one; end of input is an empty answer.
+func (a *asker) optional(question string, check func(string) error) (string, error) {
+	for tries := 0; tries < 3; tries++ {
+		fmt.Fprintf(a.s.Err, "%s: ", question)
+		line, err := a.in.ReadString('\n')
+		v := strings.TrimSpace(line)
+		if v == "" {
+			return "", nil
+		}
+		cerr := check(v)
+		if cerr == nil {
+			return v, nil
+		}
+		fmt.Fprintf(a.s.Err, "  %v\n", cerr)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return "", errors.New("no valid answer given")
 }

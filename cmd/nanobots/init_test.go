@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -192,6 +193,9 @@ func TestInitRefuses(t *testing.T) {
 		{"cron minute 0", []string{"init", repo, "--schedule", "0 * * * *"}, "fires at minute 0"},
 		{"owner type", []string{"init", repo, "--owner-type", "team"}, `--owner-type: owner type "team"`},
 		{"wip limit", append([]string{"init", repo, "--wip-limit", "0"}, initFlags...), "--wip-limit is 0"},
+		{"test command", append([]string{"init", repo, "--test-command", "go test (all)"}, initFlags...), `--test-command: command "go test (all)": allowed tool "Bash(go test (all):*)" is not a tool pattern`},
+		{"lint command", append([]string{"init", repo, "--lint-command", "vet,lint"}, initFlags...), `--lint-command: command "vet,lint"`},
+		{"empty command", append([]string{"init", repo, "--lint-command", " "}, initFlags...), `--lint-command: an empty command cannot be allowed`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := nanobots(t, "", false, tc.args...)
@@ -211,17 +215,19 @@ func TestInitPromptsOnATerminal(t *testing.T) {
 	dir := gitRepo(t)
 	gitIn(t, dir, "remote", "add", "origin", "https://github.com/acme/widgets.git")
 	// owner [acme], owner type [organization], project (a wrong answer, then 7), dispatcher.
-	code, out, errOut := nanobots(t, "\n\nseven\n7\nada-bot\n", true, "init", dir)
+	// Then the test command, and (a bad answer, then none) the lint command.
+	code, out, errOut := nanobots(t, "\n\nseven\n7\nada-bot\nmake test\nlint, all\n\n", true, "init", dir)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	for _, q := range []string{"Owner of the project board (user or organization login) [acme]: ", "Is acme a user or an organization [organization]: ", `"seven" is not a whole number`, "Login whose PAT posts dispatch comments: "} {
+	for _, q := range []string{"Owner of the project board (user or organization login) [acme]: ", "Is acme a user or an organization [organization]: ", `"seven" is not a whole number`, "Login whose PAT posts dispatch comments: ",
+		`Command that runs the tests, such as "go test" (empty for none): `, `Command that runs the linter, such as "golangci-lint run" (empty for none): `, `no quotes, commas`} {
 		if !strings.Contains(errOut, q) {
 			t.Errorf("prompts lack %q:\n%s", q, errOut)
 		}
 	}
 	cfg := snapshot(t, dir)[".nanobots/config.json"]
-	for _, want := range []string{`"owner": "acme"`, `"number": 7`, `"repo": "acme/widgets"`, `"dispatcher": "ada-bot"`, `"maintainers": ["ada-bot"]`} {
+	for _, want := range []string{`"owner": "acme"`, `"number": 7`, `"repo": "acme/widgets"`, `"dispatcher": "ada-bot"`, `"maintainers": ["ada-bot"]`, `"Bash(make test:*)"`} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("config.json lacks %s:\n%s", want, cfg)
 		}
@@ -245,5 +251,80 @@ func TestUpdateReportsABadConfigByLine(t *testing.T) {
 	code, _, errOut := nanobots(t, "", false, "update", dir)
 	if code != 2 || !strings.Contains(errOut, `config.json:13:3: unknown key "wip_limt", did you mean "wip_limit"?`) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestInitAllowsTestAndLintCommands gives init the repository's commands:
+// they reach config.json, the inner workflow's --allowedTools and the
+// brief, beside git fetch for a retry; a later init may repeat them but
+// not add others.
+func TestInitAllowsTestAndLintCommands(t *testing.T) {
+	dir := gitRepo(t)
+	args := append([]string{"init", dir, "--test-command", "go test", "--test-command", "Bash(go run ./cmd/check:*)",
+		"--lint-command", "  golangci-lint   run ", "--lint-command", "go vet:*"}, initFlags...)
+	code, out, errOut := nanobots(t, "", false, args...)
+	if code != 0 {
+		t.Fatalf("init: exit %d\n%s%s", code, out, errOut)
+	}
+	want := []string{"Bash(go test:*)", "Bash(go run ./cmd/check:*)", "Bash(golangci-lint run:*)", "Bash(go vet:*)", "Bash(git fetch:*)"}
+	files := snapshot(t, dir)
+	for _, tool := range want {
+		if !strings.Contains(files[".nanobots/config.json"], `"`+tool+`"`) {
+			t.Errorf("config.json lacks %q:\n%s", tool, files[".nanobots/config.json"])
+		}
+		if !strings.Contains(files[".nanobots/prompts/dispatch.md"], "`"+tool+"`") {
+			t.Errorf("the dispatch brief does not list %q", tool)
+		}
+	}
+	inner := files[".github/workflows/nanobots-inner.yml"]
+	_, allowed, _ := strings.Cut(inner, `--allowedTools "`)
+	allowed, _, _ = strings.Cut(allowed, `"`)
+	got := strings.Split(allowed, ",")
+	for _, tool := range want {
+		if !slices.Contains(got, tool) {
+			t.Errorf("--allowedTools %q lacks %q", allowed, tool)
+		}
+	}
+	if n := strings.Count(allowed, "Bash(git fetch:*)"); n != 1 {
+		t.Errorf("--allowedTools has git fetch %d times, want once", n)
+	}
+	gitIn(t, dir, "add", "-A")
+	gitIn(t, dir, "commit", "-q", "-m", "nanobots init")
+
+	if code, out, errOut := nanobots(t, "", false, "init", dir, "--test-command", "go test"); code != 0 || !strings.Contains(out, "nothing to write") {
+		t.Errorf("init repeating a command: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = nanobots(t, "", false, "init", dir, "--lint-command", "make lint")
+	if want := `.nanobots/config.json does not allow "make lint": add "Bash(make lint:*)" to inner.allowed_tools there and run "nanobots update"`; code != 2 || !strings.Contains(errOut, want) {
+		t.Errorf("init with a new command: exit %d, stderr %q, want 2 and %q", code, errOut, want)
+	}
+}
+
+// TestInitSaysEveryNextStep checks init ends with every step between its
+// files and a running loop, in order.
+func TestInitSaysEveryNextStep(t *testing.T) {
+	dir := gitRepo(t)
+	code, out, errOut := nanobots(t, "", false, append([]string{"init", dir}, initFlags...)...)
+	if code != 0 {
+		t.Fatalf("init: exit %d\n%s%s", code, out, errOut)
+	}
+	at := 0
+	for _, step := range []string{
+		"gh secret set NANOBOTS_DISPATCH_TOKEN --repo acme/widgets",
+		"a classic PAT of ada-bot with the scopes repo and project",
+		"a machine user is",
+		"gh secret set ANTHROPIC_API_KEY --repo acme/widgets",
+		"https://github.com/apps/claude",
+		"git push",
+		"nanobots doctor",
+		"no issue\n     filed through a form would reach the loop",
+		"nanobots bootstrap --link",
+		"nanobots doctor",
+	} {
+		i := strings.Index(out[at:], step)
+		if i < 0 {
+			t.Fatalf("init's output lacks %q after offset %d:\n%s", step, at, out)
+		}
+		at += i + len(step)
 	}
 }

@@ -1145,8 +1145,8 @@ func getBranch(c *call, p map[string]string) (int, any) {
 	}
 	api := c.repoAPI(r) + "/branches/" + url.PathEscape(p["branch"])
 	return http.StatusOK, obj{
-		"name": p["branch"], "commit": c.commitJSON(r, head), "protected": false,
-		"protection":     obj{"enabled": false, "required_status_checks": obj{"enforcement_level": "off", "contexts": []any{}, "checks": []any{}}},
+		"name": p["branch"], "commit": c.commitJSON(r, head), "protected": r.Protected[p["branch"]] != nil,
+		"protection":     obj{"enabled": r.Protected[p["branch"]] != nil, "required_status_checks": obj{"enforcement_level": "off", "contexts": []any{}, "checks": []any{}}},
 		"protection_url": api + "/protection",
 		"_links":         obj{"self": api, "html": c.html() + "/" + r.FullName() + "/tree/" + p["branch"]},
 	}

@@ -85,6 +85,8 @@ type Repo struct {
 	// Parent is the repository this one is a fork of (nil when it is not a
 	// fork); see forks.go.
 	Parent *Repo
+	// Protected holds each protected branch's rule (see protection.go).
+	Protected map[string]*BranchProtection
 }
 
 // FullName is "owner/name".

@@ -277,6 +277,10 @@ func TestGoGitHubCalls(t *testing.T) {
 			_, _, err := c.Repositories.GetBranch(ctx, o, r, "claude/issue-1-x", 0)
 			return err
 		}},
+		{"branch protection", "repos/get-branch-protection", map[string]string{"branch": "main"}, nil, func() error {
+			_, _, err := c.Repositories.GetBranchProtection(ctx, o, r, "main")
+			return err
+		}},
 		{"check runs for a branch", "checks/list-for-ref", map[string]string{"ref": "claude/issue-1-x"}, url.Values{"check_name": {"test"}, "filter": {"latest"}}, func() error {
 			_, _, err := c.Checks.ListCheckRunsForRef(ctx, o, r, "claude/issue-1-x", &github.ListCheckRunsOptions{CheckName: github.String("test"), Filter: github.String("latest"), Status: github.String("completed")})
 			return err

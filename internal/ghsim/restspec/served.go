@@ -47,6 +47,7 @@ var Served = []string{
 	"git/get-ref",
 	"git/create-ref",
 	"repos/get-branch",
+	"repos/get-branch-protection", // doctor: who could approve the loop's pull requests
 
 	// CI results.
 	"checks/list-for-ref",
