@@ -69,12 +69,10 @@ func argStrings(args map[string]any, name string) []string {
 	return out
 }
 
+// conn pages items, wrapping only the page's: a page of a long list costs
+// what the page costs.
 func conn[T any](typeName string, items []T, wrap func(T) any, args map[string]any) (any, error) {
-	nodes := make([]any, 0, len(items))
-	for _, it := range items {
-		nodes = append(nodes, wrap(it))
-	}
-	return gqlengine.NewConnection(typeName, nodes, args)
+	return gqlengine.NewConnectionOf(typeName, len(items), func(i int) any { return wrap(items[i]) }, args)
 }
 
 // hasScope reports whether the token carries a scope (or one implying it).
