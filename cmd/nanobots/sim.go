@@ -21,6 +21,8 @@ type simOptions struct {
 	agentEvery  time.Duration
 	tour        bool
 	bare        bool
+	boardItems  int
+	openItems   int
 }
 
 func newSimCmd(s streams) *cobra.Command {
@@ -35,7 +37,7 @@ GraphQL schema (fetch them first with scripts/fetch-schemas.sh).
 It starts with user octo (any token authenticates as octo), the repository
 octo/demo with three issues in the inbox, and octo's Projects v2 board 1 with
 the Status, Priority and Size fields nanobots uses. The first line of output
-is the base URL; point nanobots at it with
+is the base URL, printed once the world is ready; point nanobots at it with
 
   GITHUB_API_URL=<url> GITHUB_GRAPHQL_URL=<url>/graphql
 
@@ -47,11 +49,19 @@ With --bare, the world is as a repository finds it before "nanobots
 bootstrap": the board is new (Status has only GitHub's Todo, In Progress and
 Done; no Priority or Size), not linked to octo/demo, and none of the loop's
 labels or its status issue exist. Try "nanobots doctor" and "nanobots
-bootstrap" against it from a repository initialised for octo/demo.`,
+bootstrap" against it from a repository initialised for octo/demo.
+
+--board-items N and --open-items M give the board a history to carry: N
+closed issues whose cards are Done, closed and last updated at least 30
+days ago, and M open issues filed by mona whose cards a person placed in
+Backlog, all labelled nanobots:inbox as the issue forms label them. They
+are seeded in process, not through the rate limits; a board holds at most
+50,000 items, as on GitHub.`,
 		Example: `  nanobots sim
   nanobots sim --listen 127.0.0.1:8080 --agent scripted
   nanobots sim --tour
-  nanobots sim --bare`,
+  nanobots sim --bare
+  nanobots sim --board-items 49900 --open-items 100`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return simRun(cmd.Context(), s, opts)
@@ -65,6 +75,8 @@ bootstrap" against it from a repository initialised for octo/demo.`,
 	f.DurationVar(&opts.agentEvery, "agent-every", 2*time.Second, "how often the scripted agent works its queue")
 	f.BoolVar(&opts.tour, "tour", false, "query the simulator through nanobots' client, print what it answered, and exit")
 	f.BoolVar(&opts.bare, "bare", false, "serve the demo world before bootstrap: a new board, no loop labels, no status issue")
+	f.IntVar(&opts.boardItems, "board-items", 0, "seed `N` closed issues whose cards are Done, finished at least 30 days ago")
+	f.IntVar(&opts.openItems, "open-items", 0, "seed `M` open issues whose cards a person placed in Backlog")
 	return cmd
 }
 
@@ -81,7 +93,13 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 	}
 	world := ghsim.Demo(nil)
 	if opts.bare {
+		if opts.boardItems > 0 || opts.openItems > 0 {
+			return fmt.Errorf("--board-items and --open-items need the demo board's Done and Backlog options; drop --bare")
+		}
 		world = ghsim.Bare(nil)
+	}
+	if err := seedHistory(world, opts.boardItems, opts.openItems); err != nil {
+		return err
 	}
 	srv, err := ghsim.New(world)
 	if err != nil {
@@ -119,4 +137,18 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 			"  nanobots doctor; nanobots bootstrap --link; nanobots doctor\n", url)
 	}
 	return srv.Serve(ctx, l)
+}
+
+// seedHistory gives the demo board done finished items and open parked ones.
+func seedHistory(w *ghsim.World, done, open int) error {
+	if done == 0 && open == 0 {
+		return nil
+	}
+	if done < 0 || open < 0 {
+		return fmt.Errorf("--board-items %d --open-items %d: want numbers of items, at least 0", done, open)
+	}
+	w.Lock()
+	p, r, mona := w.Project("octo", 1), w.Repo("octo/demo"), w.User("mona")
+	w.Unlock()
+	return w.SeedHistory(p, r, ghsim.History{Done: done, Backlog: open, BacklogAuthor: mona, Labels: []string{"nanobots:inbox"}})
 }
