@@ -401,7 +401,7 @@ func listIssues(c *call, p map[string]string) (int, any) {
 	var out []*Issue
 	for _, is := range r.Issues {
 		switch {
-		case state != "all" && is.State != state,
+		case is.Gone != "", state != "all" && is.State != state,
 			!hasAllLabels(is, labels),
 			c.query("creator") != "" && !strings.EqualFold(is.Author.Login, c.query("creator")):
 			continue

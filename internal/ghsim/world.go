@@ -117,6 +117,9 @@ type Issue struct {
 	// lastEditedAt); zero when never. Comments and labels move UpdatedAt only.
 	EditedAt time.Time
 	PR       *PullRequest
+	// Gone is "deleted" or "transferred" once the issue left its number
+	// (see DeleteIssue and TransferIssue); Repo.Issue no longer finds it.
+	Gone string
 }
 
 // PullRequest is what a pull request has beyond its issue.
@@ -508,7 +511,7 @@ func (w *World) EditIssue(is *Issue, body string) {
 
 // Issue returns issue or pull request number n of r.
 func (r *Repo) Issue(n int) *Issue {
-	if n < 1 || n > len(r.Issues) {
+	if n < 1 || n > len(r.Issues) || r.Issues[n-1].Gone != "" {
 		return nil
 	}
 	return r.Issues[n-1]
