@@ -1,8 +1,12 @@
 package ghsim_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
@@ -96,5 +100,103 @@ func TestGraphQLLabelsFilterIsOr(t *testing.T) {
 	nodes := out["data"].(map[string]any)["repository"].(map[string]any)["issues"].(map[string]any)["nodes"].([]any)
 	if len(nodes) != 3 {
 		t.Errorf("labels:[bug, enhancement] matched %v, want the three issues with either label (GitHub ORs them)", nodes)
+	}
+}
+
+// postAs sends a GraphQL document with token.
+func (s *sim) postAs(token, query string, vars map[string]any) (int, http.Header, map[string]any) {
+	s.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Authorization", "bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, resp.Header, out
+}
+
+func TestRateLimitedAnswersComeInBothForms(t *testing.T) {
+	for _, form := range []ghsim.RateLimitForm{ghsim.RateLimitedForm, ghsim.RateLimitCodeForm} {
+		s := newSim(t)
+		s.server.Inject(ghsim.Fault{Route: "graphql", RateLimit: form})
+		status, h, out := s.post(`{viewer{login}}`, nil)
+		e := firstError(t, out)
+		if status != http.StatusOK || e["type"] != string(form) {
+			t.Errorf("%s: status %d, error %v; want 200 and type %s", form, status, e, form)
+		}
+		if form == ghsim.RateLimitCodeForm && e["code"] != "graphql_rate_limit" {
+			t.Errorf("%s: error %v lacks code graphql_rate_limit", form, e)
+		}
+		if h.Get("X-Ratelimit-Remaining") == "0" || h.Get("X-Ratelimit-Remaining") == "" {
+			t.Errorf("%s: x-ratelimit-remaining %q; GitHub's need not be 0 on such an answer", form, h.Get("X-Ratelimit-Remaining"))
+		}
+	}
+}
+
+func TestActionsTokenHasAThousandPoints(t *testing.T) {
+	s := newSim(t)
+	for token, want := range map[string]string{"ghs_repoToken": "1000", "ghp_classic": "5000", "github_pat_fine": "5000"} {
+		_, h, out := s.postAs(token, `{rateLimit{limit}}`, nil)
+		if h.Get("X-Ratelimit-Limit") != want || fmt.Sprint(out["data"].(map[string]any)["rateLimit"].(map[string]any)["limit"]) != want {
+			t.Errorf("%s: limit %s (%v), want %s", token, h.Get("X-Ratelimit-Limit"), out["data"], want)
+		}
+	}
+	// The GITHUB_TOKEN's points are its repository's, not its login's.
+	_, h, _ := s.postAs("ghp_classic", `{viewer{login}}`, nil)
+	_, hs, _ := s.postAs("ghs_repoToken", `{viewer{login}}`, nil)
+	// octo spent 3 points (two tokens of its own, one query each, and this);
+	// the GITHUB_TOKEN 2.
+	if h.Get("X-Ratelimit-Used") != "3" || hs.Get("X-Ratelimit-Used") != "2" {
+		t.Errorf("used %s by the PAT and %s by the GITHUB_TOKEN, want 3 and 2: separate buckets", h.Get("X-Ratelimit-Used"), hs.Get("X-Ratelimit-Used"))
+	}
+}
+
+func TestOAuthScopesOnlyForClassicTokens(t *testing.T) {
+	s := newSim(t)
+	for token, want := range map[string]bool{"ghp_classic": true, "0123456789abcdef0123456789abcdef01234567": true,
+		"github_pat_fine": false, "ghs_actions": false, "ghu_appuser": false} {
+		_, h, _ := s.postAs(token, `{viewer{login}}`, nil)
+		if _, got := h["X-Oauth-Scopes"]; got != want {
+			t.Errorf("%s: X-OAuth-Scopes sent = %v, want %v", token, got, want)
+		}
+	}
+}
+
+func TestGraphQLSecondaryLimitReadsAsREST(t *testing.T) {
+	s := newSim(t, ghsim.WithLimits(ghsim.Limits{Core: 5000, GraphQL: 5000, ContentPerMinute: 1, ContentPerHour: 500}))
+	id := s.world.Repo("octo/demo").Issue(1).NodeID
+	const m = `mutation($id:ID!){addComment(input:{subjectId:$id,body:"x"}){clientMutationId}}`
+	s.post(m, map[string]any{"id": id})
+	status, h, out := s.post(m, map[string]any{"id": id})
+	msg, _ := out["message"].(string)
+	if status != http.StatusForbidden || !strings.Contains(msg, "secondary rate limit") || out["errors"] != nil || h.Get("Retry-After") == "" {
+		t.Errorf("second mutation in a minute: %d %v; want GitHub's REST-style 403 with Retry-After", status, out)
+	}
+}
+
+func TestContentLimitPerMutation(t *testing.T) {
+	batch := func(n int) string {
+		var b strings.Builder
+		b.WriteString("mutation($id:ID!){")
+		for i := range n {
+			fmt.Fprintf(&b, `c%d: addComment(input:{subjectId:$id,body:"x"}){clientMutationId} `, i)
+		}
+		return b.String() + "}"
+	}
+	for _, perMutation := range []bool{false, true} {
+		s := newSim(t, ghsim.WithLimits(ghsim.Limits{Core: 5000, GraphQL: 5000, ContentPerMinute: 3, ContentPerHour: 500, ContentPerMutation: perMutation}))
+		id := s.world.Repo("octo/demo").Issue(1).NodeID
+		status, _, _ := s.post(batch(3), map[string]any{"id": id})
+		if status != http.StatusOK {
+			t.Fatalf("per mutation %v: a batch of 3 under a limit of 3 got %d", perMutation, status)
+		}
+		status, _, _ = s.post(batch(2), map[string]any{"id": id})
+		if want := map[bool]int{false: 200, true: 403}[perMutation]; status != want {
+			t.Errorf("per mutation %v: a second batch of 2 in the minute got %d, want %d", perMutation, status, want)
+		}
 	}
 }

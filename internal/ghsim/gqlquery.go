@@ -176,7 +176,7 @@ func (q queryRoot) Field(ctx context.Context, name string, args map[string]any) 
 
 func (g *gq) rateLimit(ctx context.Context, dryRun bool) gqlengine.Object {
 	cost, _ := gqlengine.CostFromContext(ctx)
-	b, limit := g.c.s.lim.peek(g.c.login(), "graphql", g.w.Now())
+	b, limit := g.c.s.lim.peek(g.c.limitHolder(), "graphql", g.w.Now())
 	return gqlengine.NewRecord("RateLimit", map[string]any{
 		"cost": cost.Points, "limit": limit, "nodeCount": cost.Nodes, "used": b.used,
 		"remaining": max(limit-b.used, 0), "resetAt": gtime(b.reset),

@@ -62,7 +62,7 @@ func (c *call) serveREST() {
 	free := route.OperationID == "rate-limit/get" // GitHub does not charge it
 	now := s.World.Now()
 	if !free {
-		b, limit := s.lim.peek(c.login(), "core", now)
+		b, limit := s.lim.peek(c.limitHolder(), "core", now)
 		if c.user == nil {
 			limit = 60
 		}
@@ -78,7 +78,7 @@ func (c *call) serveREST() {
 			c.fail(http.StatusUnauthorized, "Requires authentication", route.DocsURL)
 			return
 		}
-		if !c.secondary(false) {
+		if !c.secondary(1) {
 			return
 		}
 	}
@@ -93,7 +93,7 @@ func (c *call) serveREST() {
 
 	if ft != nil && ft.After {
 		c.entry.Fault = faultName(ft) + " after"
-		ft.write(c.w, false)
+		ft.write(c.w, false, c.userID())
 		return
 	}
 	if e, ok := body.(*apiError); ok {
@@ -117,7 +117,7 @@ func (c *call) serveREST() {
 		if inm := c.r.Header.Get("If-None-Match"); inm != "" && inm == tag {
 			// A 304 costs nothing against the primary limit.
 			c.entry.NotModified = true
-			b, limit := s.lim.peek(c.login(), "core", now)
+			b, limit := s.lim.peek(c.limitHolder(), "core", now)
 			c.rateHeaders("core", b, limit)
 			c.w.WriteHeader(http.StatusNotModified)
 			return
@@ -136,11 +136,11 @@ func (c *call) serveREST() {
 func (c *call) chargeCore(free bool) {
 	now := c.s.World.Now()
 	if free {
-		b, limit := c.s.lim.peek(c.login(), "core", now)
+		b, limit := c.s.lim.peek(c.limitHolder(), "core", now)
 		c.rateHeaders("core", b, limit)
 		return
 	}
-	b, limit, _ := c.s.lim.charge(c.login(), "core", 1, now)
+	b, limit, _ := c.s.lim.charge(c.limitHolder(), "core", 1, now)
 	c.rateHeaders("core", b, limit)
 }
 
@@ -1246,7 +1246,7 @@ func getRateLimit(c *call, p map[string]string) (int, any) {
 	now := c.s.World.Now()
 	res := obj{}
 	for _, name := range []string{"core", "graphql", "search"} {
-		b, limit := c.s.lim.peek(c.login(), name, now)
+		b, limit := c.s.lim.peek(c.limitHolder(), name, now)
 		if name == "search" {
 			limit = 30
 		}
