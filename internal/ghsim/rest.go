@@ -129,6 +129,7 @@ func (c *call) serveREST() {
 		return
 	}
 	c.w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	c.s.checkAnswer(route, status, c.w.Header(), buf.Bytes())
 	c.w.WriteHeader(status)
 	c.w.Write(buf.Bytes())
 }

@@ -24,6 +24,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,6 +37,11 @@ type Server struct {
 	faults faults
 	lim    *limiter
 	api    *apis
+	// checkAnswers validates REST answers against the response schemas
+	// (see WithResponseValidation); answerErrs are the mismatches found.
+	checkAnswers bool
+	answerMu     sync.Mutex
+	answerErrs   []string
 }
 
 // Option configures a Server.
@@ -51,7 +57,7 @@ func New(w *World, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{World: w, lim: newLimiter(DefaultLimits), api: a}
+	s := &Server{World: w, lim: newLimiter(DefaultLimits), api: a, checkAnswers: true}
 	for _, o := range opts {
 		o(s)
 	}
