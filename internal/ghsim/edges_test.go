@@ -2,12 +2,15 @@ package ghsim_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
 )
@@ -198,5 +201,90 @@ func TestContentLimitPerMutation(t *testing.T) {
 		if want := map[bool]int{false: 200, true: 403}[perMutation]; status != want {
 			t.Errorf("per mutation %v: a second batch of 2 in the minute got %d, want %d", perMutation, status, want)
 		}
+	}
+}
+
+// rest sends a REST request with the given Accept header (JSON when empty).
+func (s *sim) rest(method, path, accept string, body any, header ...string) (*http.Response, []byte) {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.url+path, rd)
+	req.Header.Set("Authorization", "bearer anything")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+func TestContentsOverOneMegabyte(t *testing.T) {
+	s := newSim(t)
+	r := s.world.Repo("octo/demo")
+	big := bytes.Repeat([]byte("a learning, one line long\n"), 2<<20/26)
+	if _, err := s.world.CommitFiles(r, "main", "grow", r.Owner, map[string][]byte{"LEARNINGS.md": big}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := s.rest("GET", "/repos/octo/demo/contents/LEARNINGS.md", "", nil)
+	var file map[string]any
+	json.Unmarshal(body, &file)
+	if resp.StatusCode != 200 || file["encoding"] != "none" || file["content"] != "" || file["size"] != float64(len(big)) {
+		t.Errorf("a %d-byte file as JSON: %d, encoding %v, %d characters of content; want encoding none and no content",
+			len(big), resp.StatusCode, file["encoding"], len(fmt.Sprint(file["content"])))
+	}
+	for _, accept := range []string{"application/vnd.github.raw+json", "application/vnd.github.raw", "application/vnd.github.v3.raw"} {
+		resp, body = s.rest("GET", "/repos/octo/demo/contents/LEARNINGS.md", accept, nil)
+		if resp.StatusCode != 200 || !bytes.Equal(body, big) || resp.Header.Get("ETag") == "" {
+			t.Errorf("raw (%s): %d, %d bytes, ETag %q; want the %d bytes and an ETag", accept, resp.StatusCode, len(body), resp.Header.Get("ETag"), len(big))
+		}
+	}
+	resp, _ = s.rest("GET", "/repos/octo/demo/contents/LEARNINGS.md", "application/vnd.github.raw+json", nil, "If-None-Match", resp.Header.Get("ETag"))
+	if resp.StatusCode != http.StatusNotModified {
+		t.Errorf("raw with a matching If-None-Match: %d, want 304", resp.StatusCode)
+	}
+	// A small file still comes inline.
+	resp, body = s.rest("GET", "/repos/octo/demo/contents/README.md", "", nil)
+	json.Unmarshal(body, &file)
+	if file["encoding"] != "base64" || file["content"] == "" {
+		t.Errorf("README.md: encoding %v; want base64 content", file["encoding"])
+	}
+}
+
+func TestParallelContentsWritesConflict(t *testing.T) {
+	s := newSim(t)
+	// The first write is slow on its way in; the second, to another file,
+	// lands meanwhile and moves the branch under it.
+	s.server.Inject(ghsim.Fault{Route: "repos/create-or-update-file-contents", Latency: 300 * time.Millisecond})
+	put := func(path string) int {
+		resp, body := s.rest("PUT", "/repos/octo/demo/contents/"+path, "", map[string]any{
+			"message": "add " + path, "content": base64.StdEncoding.EncodeToString([]byte(path))})
+		if resp.StatusCode >= 300 {
+			t.Logf("%s: %d %s", path, resp.StatusCode, body)
+		}
+		return resp.StatusCode
+	}
+	slow := make(chan int)
+	go func() { slow <- put("a.md") }()
+	time.Sleep(100 * time.Millisecond)
+	if got := put("b.md"); got != http.StatusCreated {
+		t.Fatalf("the second write got %d, want 201", got)
+	}
+	if got := <-slow; got != http.StatusConflict {
+		t.Errorf("the write the other overtook got %d, want 409", got)
+	}
+	// One after the other, both go through.
+	if got := put("c.md"); got != http.StatusCreated {
+		t.Errorf("a write after the others got %d, want 201", got)
 	}
 }

@@ -82,6 +82,7 @@ func (c *call) serveREST() {
 			return
 		}
 	}
+	c.noteBranchHead(route)
 	ft := s.faults.match(route.OperationID, "", nil)
 	if c.fault(ft) {
 		return
@@ -103,6 +104,16 @@ func (c *call) serveREST() {
 			m["errors"] = e.errors
 		}
 		writeJSON(c.w, e.status, m)
+		return
+	}
+	if raw, ok := body.(rawBody); ok {
+		if c.entry.NotModified = c.writeRaw(raw); c.entry.NotModified {
+			b, limit := s.lim.peek(c.limitHolder(), "core", now)
+			c.rateHeaders("core", b, limit)
+			c.w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		c.chargeCore(free)
 		return
 	}
 	var buf bytes.Buffer
@@ -879,6 +890,9 @@ func getContent(c *call, p map[string]string) (int, any) {
 	}
 	pth := strings.Trim(p["path"], "/")
 	if b, ok := cm.Files[pth]; ok {
+		if c.wantsRaw() {
+			return http.StatusOK, rawBody(b.Content)
+		}
 		return http.StatusOK, c.contentJSON(r, pth, ref, b, true)
 	}
 	// A directory lists its entries.
@@ -935,6 +949,9 @@ func putContent(c *call, p map[string]string) (int, any) {
 	head := r.Head(branch)
 	if head == nil {
 		return 0, &apiError{status: http.StatusNotFound, message: "Branch " + branch + " not found"}
+	}
+	if err := c.branchMoved(head.SHA); err != nil {
+		return 0, err
 	}
 	content, decErr := decodeBase64(in.Content)
 	if decErr != nil {

@@ -108,6 +108,9 @@ type call struct {
 	// events are comments created while the world was locked; their hooks
 	// run after it is unlocked.
 	events []CommentEvent
+	// arrivalHead is the head of the branch a contents write targets, as
+	// the request arrived (see noteBranchHead).
+	arrivalHead string
 }
 
 // ServeHTTP implements http.Handler.
