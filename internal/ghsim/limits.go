@@ -23,13 +23,14 @@ type Limits struct {
 	// ContentPerMutation counts each mutation of a GraphQL request (aliased
 	// mutations batched in one document) against the content limits,
 	// rather than the request once. How GitHub counts a batch is
-	// undocumented (research note, row 14); this is the stricter reading.
+	// undocumented (research note, row 14); this is the stricter reading,
+	// and the default.
 	ContentPerMutation bool
 }
 
 // DefaultLimits are GitHub's limits for a user's token, and for a
 // GITHUB_TOKEN.
-var DefaultLimits = Limits{Core: 5000, GraphQL: 5000, ActionsCore: 1000, ActionsGraphQL: 1000, ContentPerMinute: 80, ContentPerHour: 500}
+var DefaultLimits = Limits{Core: 5000, GraphQL: 5000, ActionsCore: 1000, ActionsGraphQL: 1000, ContentPerMinute: 80, ContentPerHour: 500, ContentPerMutation: true}
 
 // TokenKind is what a token's prefix says it is. GitHub's tokens carry
 // their kind in a prefix; anything else is an old classic token.
