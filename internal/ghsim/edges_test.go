@@ -288,3 +288,97 @@ func TestParallelContentsWritesConflict(t *testing.T) {
 		t.Errorf("a write after the others got %d, want 201", got)
 	}
 }
+
+func TestDraftAndRedactedCards(t *testing.T) {
+	s := newSim(t)
+	w := s.world
+	p, r := w.Project("octo", 1), w.Repo("octo/demo")
+	if _, err := w.AddItem(p, r.Issue(1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.AddDraftItem(p, w.User("octo"), "an idea", "not an issue yet"); err != nil {
+		t.Fatal(err)
+	}
+	hidden := w.AddRepo("hubot", "secret", nil)
+	w.Lock()
+	hidden.Private = true
+	w.Unlock()
+	if _, err := w.AddItem(p, w.CreateIssue(hidden, w.User("hubot"), "not yours", "")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, out := s.post(`{user(login:"octo"){projectV2(number:1){items(first:10){nodes{type,
+		content{__typename,... on DraftIssue{title},... on Issue{title}},
+		fieldValues(first:20){nodes{... on ProjectV2ItemFieldTextValue{text}}}}}}}}`, nil)
+	nodes := out["data"].(map[string]any)["user"].(map[string]any)["projectV2"].(map[string]any)["items"].(map[string]any)["nodes"].([]any)
+	var got []string
+	for _, n := range nodes {
+		n := n.(map[string]any)
+		title := "-"
+		if c, ok := n["content"].(map[string]any); ok {
+			title = fmt.Sprint(c["__typename"], ":", c["title"])
+		}
+		got = append(got, fmt.Sprint(n["type"], " ", title))
+	}
+	want := []string{"ISSUE Issue:Add a --version flag", "DRAFT_ISSUE DraftIssue:an idea", "REDACTED -"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cards %q, want %q", got, want)
+	}
+}
+
+func TestCardsComeInPositionOrderAndMoveUnderAReader(t *testing.T) {
+	s := newSim(t)
+	w := s.world
+	p, r := w.Project("octo", 1), w.Repo("octo/demo")
+	for i := range 150 {
+		if _, err := w.AddItem(p, w.CreateIssue(r, r.Owner, fmt.Sprint("card ", i), "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const q = `query($after:String,$dir:OrderDirection!){user(login:"octo"){projectV2(number:1){
+		items(first:100,after:$after,orderBy:{field:POSITION,direction:$dir}){pageInfo{endCursor},nodes{content{... on Issue{title}}}}}}}`
+	read := func(after any, dir string) ([]string, any) {
+		_, _, out := s.post(q, map[string]any{"after": after, "dir": dir})
+		items := out["data"].(map[string]any)["user"].(map[string]any)["projectV2"].(map[string]any)["items"].(map[string]any)
+		var titles []string
+		for _, n := range items["nodes"].([]any) {
+			titles = append(titles, n.(map[string]any)["content"].(map[string]any)["title"].(string))
+		}
+		return titles, items["pageInfo"].(map[string]any)["endCursor"]
+	}
+	if desc, _ := read(nil, "DESC"); desc[0] != "card 149" {
+		t.Errorf("DESC starts with %q, want card 149", desc[0])
+	}
+	first, cursor := read(nil, "ASC")
+	// A person drags card 120 to the top while the reader is between pages.
+	if err := w.MoveItem(p.Items[120], nil); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := read(cursor, "ASC")
+	seen := map[string]int{}
+	for _, t := range append(first, second...) {
+		seen[t]++
+	}
+	if seen["card 99"] != 2 || seen["card 120"] != 0 {
+		t.Errorf("after the drag the reader saw card 99 %d times and card 120 %d times; want 2 and 0, as on GitHub", seen["card 99"], seen["card 120"])
+	}
+}
+
+func TestReaddingAnArchivedCardRestoresIt(t *testing.T) {
+	s := newSim(t)
+	w := s.world
+	p, is := w.Project("octo", 1), w.Repo("octo/demo").Issue(1)
+	it, err := w.AddItem(p, is)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]any{"p": p.NodeID, "i": it.NodeID, "c": is.NodeID}
+	s.post(`mutation($p:ID!,$i:ID!){archiveProjectV2Item(input:{projectId:$p,itemId:$i}){item{isArchived}}}`, vars)
+	if !it.Archived {
+		t.Fatal("archiveProjectV2Item did not archive the card")
+	}
+	_, _, out := s.post(`mutation($p:ID!,$c:ID!){addProjectV2ItemById(input:{projectId:$p,contentId:$c}){item{id,isArchived}}}`, vars)
+	item := out["data"].(map[string]any)["addProjectV2ItemById"].(map[string]any)["item"].(map[string]any)
+	if item["id"] != it.NodeID || item["isArchived"] != false || len(p.Items) != 1 {
+		t.Errorf("re-adding an archived card gave %v (%d cards); want the same card, restored", item, len(p.Items))
+	}
+}

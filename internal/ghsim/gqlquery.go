@@ -221,6 +221,8 @@ func (g *gq) node(id string) (any, error) {
 			if g.canSeeProject(v.Project) {
 				return fieldObj{g, v}, nil
 			}
+		case *DraftIssue:
+			return draftObj{g, v}, nil
 		}
 	}
 	return nil, notFoundf("Could not resolve to a node with the global id of '%s'", id)

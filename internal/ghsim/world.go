@@ -228,7 +228,8 @@ type Item struct {
 	ID        int64
 	NodeID    string
 	Project   *Project
-	Content   *Issue // an issue or a pull request (never nil here: no drafts)
+	Content   *Issue      // an issue or a pull request; nil for a draft
+	Draft     *DraftIssue // a draft issue (see AddDraftItem); nil otherwise
 	Archived  bool
 	Values    map[*Field]FieldValue
 	CreatedAt time.Time
