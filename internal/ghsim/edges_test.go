@@ -382,3 +382,57 @@ func TestReaddingAnArchivedCardRestoresIt(t *testing.T) {
 		t.Errorf("re-adding an archived card gave %v (%d cards); want the same card, restored", item, len(p.Items))
 	}
 }
+
+func TestDoneWorkflowRunsLaterAndByOptionID(t *testing.T) {
+	s := newSim(t)
+	w := s.world
+	p, r := w.Project("octo", 1), w.Repo("octo/demo")
+	var items []*ghsim.Item
+	for n := 1; n <= 3; n++ {
+		it, err := w.AddItem(p, r.Issue(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	closeIssue := func(n int) {
+		_, _, out := s.post(`mutation($id:ID!){closeIssue(input:{issueId:$id}){issue{state}}}`, map[string]any{"id": r.Issue(n).NodeID})
+		if out["errors"] != nil {
+			t.Fatal(out["errors"])
+		}
+	}
+	closeIssue(1)
+	if got := items[0].OptionName("Status"); got == "Done" {
+		t.Error("the workflow ran within the request that closed the issue; GitHub runs it afterwards")
+	}
+	s.post(`{viewer{login}}`, nil)
+	if got := items[0].OptionName("Status"); got != "Done" {
+		t.Errorf("after the next request Status is %q, want Done", got)
+	}
+	// Options recreated through the API get new IDs: the workflow, bound
+	// to the old Done, sets nothing any more.
+	status := p.FieldByName("Status")
+	var opts []string
+	for _, o := range ghsim.StatusOptions {
+		opts = append(opts, fmt.Sprintf(`{name:%q,color:%s,description:%q}`, o.Name, o.Color, o.Description))
+	}
+	_, _, out := s.post(`mutation($f:ID!){updateProjectV2Field(input:{fieldId:$f,singleSelectOptions:[`+strings.Join(opts, ",")+`]}){clientMutationId}}`,
+		map[string]any{"f": status.NodeID})
+	if out["errors"] != nil {
+		t.Fatal(out["errors"])
+	}
+	closeIssue(2)
+	s.post(`{viewer{login}}`, nil)
+	if got := items[1].OptionName("Status"); got == "Done" {
+		t.Error("the workflow set Done by name after its option was recreated; GitHub's is bound to the old option's ID")
+	}
+	// A person points the workflow at the new Done in the settings.
+	if err := w.SetDoneWorkflow(p, "Done"); err != nil {
+		t.Fatal(err)
+	}
+	closeIssue(3)
+	s.post(`{viewer{login}}`, nil)
+	if got := items[2].OptionName("Status"); got != "Done" {
+		t.Errorf("after rebinding, Status is %q, want Done", got)
+	}
+}

@@ -46,7 +46,9 @@ func (w *World) addProject(owner *User, title string) *Project {
 		f := w.addField(p, bf.name, bf.dataType)
 		if bf.name == "Status" {
 			for _, o := range []OptionSpec{{"Todo", "GREEN", ""}, {"In Progress", "YELLOW", ""}, {"Done", "PURPLE", ""}} {
-				w.addOption(f, o)
+				if opt := w.addOption(f, o); o.Name == "Done" {
+					p.DoneOptionID = opt.ID
+				}
 			}
 		}
 	}

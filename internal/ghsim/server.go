@@ -141,6 +141,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.body = body
+	s.World.RunWorkflows() // what GitHub finished since the last request
 	if !c.authenticate() {
 		return
 	}

@@ -35,6 +35,12 @@ type World struct {
 	// hooks run, unlocked, after a comment is created; the scripted agent
 	// listens here, as claude-code-action listens to issue_comment events.
 	hooks []func(CommentEvent)
+
+	// WorkflowDelay is how long after a close the built-in Done workflow
+	// runs; with 0 it runs before the next request, never within the
+	// request that closed the issue.
+	WorkflowDelay time.Duration
+	pendingDone   []doneRun
 }
 
 // Token is what a token stands for: a login and the classic scopes GitHub
@@ -199,8 +205,10 @@ type Project struct {
 	Items     []*Item
 	Repos     []*Repo // linked repositories
 	// CloseSetsDone is GitHub's built-in workflow, on by default on a new
-	// board: when an item's issue or pull request closes, Status becomes Done.
+	// board: after an item's issue or pull request closes, Status becomes
+	// the option whose ID is DoneOptionID (see workflow.go).
 	CloseSetsDone bool
+	DoneOptionID  string
 }
 
 // Field is a project field. DataType is GitHub's ProjectV2FieldType:
@@ -640,23 +648,7 @@ func (w *World) closeIssue(is *Issue, reason string) {
 	}
 	now := w.Now()
 	is.State, is.StateReason, is.ClosedAt, is.UpdatedAt = "closed", reason, now, now
-	for _, p := range w.projects {
-		if !p.CloseSetsDone {
-			continue
-		}
-		status := p.FieldByName("Status")
-		done := status.OptionByName("Done")
-		if done == nil {
-			continue
-		}
-		for _, it := range p.Items {
-			if it.Content == is {
-				it.Values[status] = FieldValue{OptionID: done.ID, UpdatedAt: now}
-				it.UpdatedAt = now
-				it.record(status, done.ID, now)
-			}
-		}
-	}
+	w.queueDone(is)
 }
 
 func (w *World) reopenIssue(is *Issue) {
