@@ -436,3 +436,57 @@ func TestDoneWorkflowRunsLaterAndByOptionID(t *testing.T) {
 		t.Errorf("after rebinding, Status is %q, want Done", got)
 	}
 }
+
+func TestManyFieldsCutStatusFromTheFirstTwenty(t *testing.T) {
+	s := newSim(t)
+	w := s.world
+	p, r := w.Project("octo", 1), w.Repo("octo/demo")
+	it, err := w.AddItem(p, r.Issue(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetOption(it, "Status", "Ready"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.CreateBranch(r, "fix", "main"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.CreatePull(r, r.Owner, "Fix it", "Closes #1", "fix", "main"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.CrowdFields(p, 19); err != nil {
+		t.Fatal(err)
+	}
+	const q = `query($n:Int!){user(login:"octo"){projectV2(number:1){items(first:1){nodes{fieldValues(first:$n){totalCount,nodes{__typename,
+		... on ProjectV2ItemFieldSingleSelectValue{name},... on ProjectV2ItemFieldIterationValue{title,duration},
+		... on ProjectV2ItemFieldPullRequestValue{pullRequests(first:5){nodes{number}}}}}}}}}}`
+	values := func(n int) (types map[string]int, status any, total float64) {
+		_, _, out := s.post(q, map[string]any{"n": n})
+		if out["errors"] != nil {
+			t.Fatal(out["errors"])
+		}
+		fv := out["data"].(map[string]any)["user"].(map[string]any)["projectV2"].(map[string]any)["items"].(map[string]any)["nodes"].([]any)[0].(map[string]any)["fieldValues"].(map[string]any)
+		types = map[string]int{}
+		for _, v := range fv["nodes"].([]any) {
+			v := v.(map[string]any)
+			types[v["__typename"].(string)]++
+			if name, ok := v["name"]; ok {
+				status = name
+			}
+		}
+		return types, status, fv["totalCount"].(float64)
+	}
+	types, status, total := values(20)
+	if status != nil || total <= 20 {
+		t.Errorf("first 20 of %v values hold Status %v; want Status cut", total, status)
+	}
+	for _, typ := range []string{"ProjectV2ItemFieldTextValue", "ProjectV2ItemFieldNumberValue", "ProjectV2ItemFieldDateValue", "ProjectV2ItemFieldIterationValue"} {
+		if types[typ] == 0 {
+			t.Errorf("no %s among %v", typ, types)
+		}
+	}
+	types, status, _ = values(100)
+	if status != "Ready" || types["ProjectV2ItemFieldPullRequestValue"] != 1 {
+		t.Errorf("all values: Status %v, %d linked pull request values; want Ready and 1", status, types["ProjectV2ItemFieldPullRequestValue"])
+	}
+}

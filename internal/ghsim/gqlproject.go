@@ -193,6 +193,11 @@ func (g *gq) fieldValues(it *Item) []any {
 				continue
 			}
 			out = append(out, fieldValueObj{g, it, f, FieldValue{}})
+		case "LINKED_PULL_REQUESTS":
+			// The pull requests that close the issue, as GitHub links them.
+			if kind == "ISSUE" && len(g.w.closingPulls(it.Content, true)) > 0 {
+				out = append(out, fieldValueObj{g, it, f, FieldValue{}})
+			}
 		default:
 			if v, ok := it.Values[f]; ok {
 				out = append(out, fieldValueObj{g, it, f, v})
@@ -225,6 +230,10 @@ func (o fieldValueObj) TypeName() string {
 		return "ProjectV2ItemFieldRepositoryValue"
 	case "ASSIGNEES":
 		return "ProjectV2ItemFieldUserValue"
+	case "LINKED_PULL_REQUESTS":
+		return "ProjectV2ItemFieldPullRequestValue"
+	case "ITERATION":
+		return "ProjectV2ItemFieldIterationValue"
 	}
 	return "ProjectV2ItemFieldTextValue"
 }
@@ -249,6 +258,19 @@ func (o fieldValueObj) Field(ctx context.Context, name string, args map[string]a
 		return gtime(o.it.UpdatedAt), nil
 	case "creator":
 		return g.owner(o.it.Project.Owner), nil
+	case "pullRequests":
+		return conn("PullRequestConnection", g.w.closingPulls(o.it.Content, true), func(is *Issue) any { return pullObj{g, is} }, args)
+	case "title", "titleHTML":
+		return v.Text, nil // an iteration's
+	case "startDate":
+		return v.Date, nil
+	case "duration":
+		if v.Number == nil {
+			return 0, nil
+		}
+		return int(*v.Number), nil
+	case "iterationId":
+		return v.OptionID, nil
 	case "text":
 		if f.DataType == "TITLE" && o.it.Draft != nil {
 			return o.it.Draft.Title, nil
