@@ -62,9 +62,13 @@ func (w *World) runWorkflows() {
 		if done == nil {
 			continue // the option the workflow was bound to is gone
 		}
-		it.Values[status] = FieldValue{OptionID: done.ID, UpdatedAt: now}
-		it.UpdatedAt = now
-		it.record(status, done.ID, now)
+		if it.Values[status].OptionID == done.ID {
+			continue // already Done: the run changes nothing
+		}
+		// The run happened when it was due; the world only notices now.
+		it.Values[status] = FieldValue{OptionID: done.ID, UpdatedAt: run.due}
+		it.UpdatedAt = run.due
+		it.record(status, done.ID, run.due)
 	}
 	w.pendingDone = later
 }
