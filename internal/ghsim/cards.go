@@ -129,3 +129,29 @@ func (o draftObj) Field(ctx context.Context, name string, args map[string]any) (
 	}
 	return nil, o.g.notSimulated("DraftIssue", name)
 }
+
+// AddOddCards puts on a board the two kinds of card a loop must leave
+// alone: a draft issue a person typed in, and a card whose issue is in a
+// private repository the board's readers have lost access to, which they
+// see as REDACTED. It returns the two cards.
+func (w *World) AddOddCards(p *Project) (draft, redacted *Item, err error) {
+	if draft, err = w.AddDraftItem(p, p.Owner, "An idea, not an issue yet", "Typed into the board by a person."); err != nil {
+		return nil, nil, err
+	}
+	w.mu.Lock()
+	owner := w.users["hubot"]
+	if owner == nil {
+		owner = w.addUser("hubot", "User")
+	}
+	w.mu.Unlock()
+	r := w.Repo("hubot/private")
+	if r == nil {
+		r = w.AddRepo("hubot", "private", nil)
+		w.mu.Lock()
+		r.Private = true
+		w.mu.Unlock()
+	}
+	is := w.CreateIssue(r, owner, "Somebody else's private work", "")
+	redacted, err = w.AddItem(p, is)
+	return draft, redacted, err
+}
