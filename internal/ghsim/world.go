@@ -81,6 +81,9 @@ type Repo struct {
 	CheckRuns     map[string][]*CheckRun // commit SHA → runs
 	Statuses      map[string][]*Status   // commit SHA → statuses, newest last
 	Workflows     []*Workflow
+	// pulls are the pull requests among Issues, oldest first, so that what
+	// closes an issue is found without a pass over every issue.
+	pulls []*Issue
 }
 
 // FullName is "owner/name".
@@ -576,6 +579,7 @@ func (w *World) createPull(r *Repo, author *User, title, body, head, base string
 	}
 	is := w.createIssue(r, author, title, body)
 	is.PR = &PullRequest{Head: head, Base: base, HeadSHA: hs}
+	r.pulls = append(r.pulls, is)
 	delete(w.nodes, is.NodeID)
 	is.NodeID = w.nodeID("PR", is.ID, is)
 	is.PR.NodeID = is.NodeID
@@ -684,7 +688,7 @@ func ClosingReferences(text string) []int {
 // branch, open ones only unless includeClosed.
 func (w *World) closingPulls(is *Issue, includeClosed bool) []*Issue {
 	var out []*Issue
-	for _, pr := range is.Repo.Issues {
+	for _, pr := range is.Repo.pulls {
 		if pr.PR == nil || pr.PR.Base != is.Repo.DefaultBranch || (!includeClosed && pr.State != "open") {
 			continue
 		}
