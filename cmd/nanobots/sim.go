@@ -27,6 +27,8 @@ type simOptions struct {
 	tour        bool
 	bare        bool
 	users       []string
+	boardItems  int
+	openItems   int
 }
 
 func newSimCmd(s streams) *cobra.Command {
@@ -41,7 +43,7 @@ GraphQL schema (fetch them first with scripts/fetch-schemas.sh).
 It starts with user octo (any token authenticates as octo), the repository
 octo/demo with three issues in the inbox, and octo's Projects v2 board 1 with
 the Status, Priority and Size fields nanobots uses. The first line of output
-is the base URL; point nanobots at it with
+is the base URL, printed once the world is ready; point nanobots at it with
 
   GITHUB_API_URL=<url> GITHUB_GRAPHQL_URL=<url>/graphql
 
@@ -66,13 +68,21 @@ refused, 401), a token that starts with ghs_ as github-actions[bot] with the
 outer workflow's GITHUB_TOKEN permissions (no Projects), and any other token
 as octo. --user LOGIN:ROLE adds a person with that role on octo/demo (none,
 read, triage, write, maintain or admin); the simulator enforces GitHub's
-permissions for each.`,
+permissions for each.
+
+--board-items N and --open-items M give the board a history to carry: N
+closed issues whose cards are Done, closed and last updated at least 30
+days ago, and M open issues filed by mona whose cards a person placed in
+Backlog, all labelled nanobots:inbox as the issue forms label them. They
+are seeded in process, not through the rate limits; a board holds at most
+50,000 items, as on GitHub.`,
 		Example: `  nanobots sim
   nanobots sim --listen 127.0.0.1:8080 --agent scripted
   nanobots sim --agent scripted --agent-outcome real --agent-run-time 30s
   nanobots sim --tour
   nanobots sim --bare
-  nanobots sim --user eve:none --user tess:triage --user max:maintain`,
+  nanobots sim --user eve:none --user tess:triage --user max:maintain
+  nanobots sim --board-items 49900 --open-items 100`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return simRun(cmd.Context(), s, opts)
@@ -90,6 +100,8 @@ permissions for each.`,
 	f.BoolVar(&opts.tour, "tour", false, "query the simulator through nanobots' client, print what it answered, and exit")
 	f.BoolVar(&opts.bare, "bare", false, "serve the demo world before bootstrap: a new board, no loop labels, no status issue")
 	f.StringArrayVar(&opts.users, "user", nil, "add a person `LOGIN:ROLE` to octo/demo (role: none, read, triage, write, maintain, admin; repeatable); their token is sim-LOGIN")
+	f.IntVar(&opts.boardItems, "board-items", 0, "seed `N` closed issues whose cards are Done, finished at least 30 days ago")
+	f.IntVar(&opts.openItems, "open-items", 0, "seed `M` open issues whose cards a person placed in Backlog")
 	return cmd
 }
 
@@ -112,10 +124,16 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 	}
 	world := ghsim.Demo(nil)
 	if opts.bare {
+		if opts.boardItems > 0 || opts.openItems > 0 {
+			return fmt.Errorf("--board-items and --open-items need the demo board's Done and Backlog options; drop --bare")
+		}
 		world = ghsim.Bare(nil)
 	}
 	world.EnableCI(world.Repo("octo/demo"), "ci", opts.ci)
 	if err := addPeople(world, opts.users); err != nil {
+		return err
+	}
+	if err := seedHistory(world, opts.boardItems, opts.openItems); err != nil {
 		return err
 	}
 	srv, err := ghsim.New(world)
@@ -185,4 +203,18 @@ func addPeople(w *ghsim.World, users []string) error {
 		}
 	}
 	return nil
+}
+
+// seedHistory gives the demo board done finished items and open parked ones.
+func seedHistory(w *ghsim.World, done, open int) error {
+	if done == 0 && open == 0 {
+		return nil
+	}
+	if done < 0 || open < 0 {
+		return fmt.Errorf("--board-items %d --open-items %d: want numbers of items, at least 0", done, open)
+	}
+	w.Lock()
+	p, r, mona := w.Project("octo", 1), w.Repo("octo/demo"), w.User("mona")
+	w.Unlock()
+	return w.SeedHistory(p, r, ghsim.History{Done: done, Backlog: open, BacklogAuthor: mona, Labels: []string{"nanobots:inbox"}})
 }

@@ -72,3 +72,17 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		t.Errorf("completion bash: exit %d", code)
 	}
 }
+
+func TestSimSeedsABoardWithHistory(t *testing.T) {
+	code, out, errOut := runCLI(t, "sim", "--tour", "--board-items", "2000", "--open-items", "100")
+	if code != 0 {
+		t.Fatalf("sim --tour --board-items 2000 --open-items 100 exited %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "2100 items") {
+		t.Errorf("the tour did not read a board of 2,100 items:\n%s", out)
+	}
+	code, out, errOut = runCLI(t, "sim", "--board-items", "50000", "--open-items", "1")
+	if code == 0 || out != "" || !strings.Contains(errOut, "50000 items a board") {
+		t.Errorf("50,001 items: exit %d, stdout %q, stderr %q; want a failure before any URL, naming GitHub's limit", code, out, errOut)
+	}
+}

@@ -36,11 +36,36 @@ type Fault struct {
 	// this type (RATE_LIMITED, STALE_DATA, NOT_FOUND …) and Message.
 	GraphQLType string
 	Message     string
+	// RateLimit answers a GraphQL request as GitHub does when the primary
+	// limit refuses it, in one of the two forms seen in the wild
+	// (RateLimitedForm or RateLimitCodeForm), with HTTP 200 and the
+	// x-ratelimit-* headers as they stand: remaining need not be 0.
+	RateLimit RateLimitForm
 	// Latency delays the answer.
 	Latency time.Duration
 	// After carries the request out first and then fails its answer, as a
 	// 502 from GitHub can hide a write that happened.
 	After bool
+}
+
+// RateLimitForm is how a rate-limited GraphQL answer names its error.
+type RateLimitForm string
+
+const (
+	// RateLimitedForm is {"type": "RATE_LIMITED", "message": …}.
+	RateLimitedForm RateLimitForm = "RATE_LIMITED"
+	// RateLimitCodeForm is {"type": "RATE_LIMIT", "code":
+	// "graphql_rate_limit", "message": …}, also seen live in 2026.
+	RateLimitCodeForm RateLimitForm = "RATE_LIMIT"
+)
+
+// rateLimitError is the error entry of a rate-limited GraphQL answer.
+func rateLimitError(form RateLimitForm, userID int64) map[string]any {
+	e := map[string]any{"type": string(form), "message": fmt.Sprintf("API rate limit already exceeded for user ID %d.", userID)}
+	if form == RateLimitCodeForm {
+		e["code"] = "graphql_rate_limit"
+	}
+	return e
 }
 
 type faultState struct {
@@ -115,7 +140,7 @@ func routeMatches(want, route, operation string, fields []string) bool {
 }
 
 // write sends the fault's answer.
-func (ft *Fault) write(w http.ResponseWriter, graphql bool) int {
+func (ft *Fault) write(w http.ResponseWriter, graphql bool, userID int64) int {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	if ft.RetryAfter > 0 {
@@ -132,6 +157,9 @@ func (ft *Fault) write(w http.ResponseWriter, graphql bool) int {
 			"status":            "403",
 		})
 		return http.StatusForbidden
+	case ft.RateLimit != "" && graphql:
+		writeJSON(w, http.StatusOK, map[string]any{"data": nil, "errors": []any{rateLimitError(ft.RateLimit, userID)}})
+		return http.StatusOK
 	case ft.GraphQLType != "" && graphql:
 		msg := ft.Message
 		if msg == "" {

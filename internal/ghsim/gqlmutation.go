@@ -34,9 +34,12 @@ func unprocessable(format string, args ...any) error {
 // nothing of that kind.
 func lookup[T any](g *gq, id string) (T, error) {
 	var zero T
-	v, ok := g.w.Node(id)
+	if _, err := g.node(id); err != nil {
+		return zero, err // unknown, gone, or not the viewer's to see
+	}
+	v, _ := g.w.Node(id)
 	t, isT := v.(T)
-	if !ok || !isT {
+	if !isT {
 		return zero, notFoundf("Could not resolve to a node with the global id of '%s'", id)
 	}
 	return t, nil

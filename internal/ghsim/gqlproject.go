@@ -52,7 +52,13 @@ func (o projectObj) Field(ctx context.Context, name string, args map[string]any)
 		}
 		return fieldObj{g, f}, nil
 	case "items":
-		return conn("ProjectV2ItemConnection", p.Items, func(it *Item) any { return itemObj{g, it} }, args)
+		// Position order, the only order GitHub offers; DESC reverses it.
+		items := p.Items
+		if ob, ok := args["orderBy"].(map[string]any); ok && ob["direction"] == "DESC" {
+			n := len(items)
+			return gqlengine.NewConnectionOf("ProjectV2ItemConnection", n, func(i int) any { return itemObj{g, items[n-1-i]} }, args)
+		}
+		return conn("ProjectV2ItemConnection", items, func(it *Item) any { return itemObj{g, it} }, args)
 	case "repositories":
 		return conn("RepositoryConnection", p.Repos, func(r *Repo) any { return repoObj{g, r} }, args)
 	}
@@ -137,10 +143,7 @@ func (o itemObj) Field(ctx context.Context, name string, args map[string]any) (a
 	case "databaseId", "fullDatabaseId":
 		return it.ID, nil
 	case "type":
-		if it.Content.PR != nil {
-			return "PULL_REQUEST", nil
-		}
-		return "ISSUE", nil
+		return g.itemKind(it), nil
 	case "isArchived":
 		return it.Archived, nil
 	case "createdAt":
@@ -152,7 +155,10 @@ func (o itemObj) Field(ctx context.Context, name string, args map[string]any) (a
 	case "creator":
 		return g.owner(it.Project.Owner), nil
 	case "content":
-		if it.Content.Repo.Private && it.Content.Repo.Permission(g.c.login()) == "none" {
+		switch g.itemKind(it) {
+		case "DRAFT_ISSUE":
+			return draftObj{g, it.Draft}, nil
+		case "REDACTED":
 			return nil, nil // GitHub redacts what the viewer cannot see
 		}
 		return g.issueOrPull(it.Content), nil
@@ -174,13 +180,24 @@ func (o itemObj) Field(ctx context.Context, name string, args map[string]any) (a
 // built-in Title, Labels and Repository, then the custom values that are set.
 func (g *gq) fieldValues(it *Item) []any {
 	var out []any
+	kind := g.itemKind(it)
 	for _, f := range it.Project.Fields {
 		switch f.DataType {
 		case "TITLE", "LABELS", "REPOSITORY", "ASSIGNEES":
+			// A draft has a title only; a redacted card shows none of
+			// its content.
+			if kind == "REDACTED" || kind == "DRAFT_ISSUE" && f.DataType != "TITLE" {
+				continue
+			}
 			if f.DataType == "LABELS" && len(it.Content.Labels) == 0 || f.DataType == "ASSIGNEES" && len(it.Content.Assignees) == 0 {
 				continue
 			}
 			out = append(out, fieldValueObj{g, it, f, FieldValue{}})
+		case "LINKED_PULL_REQUESTS":
+			// The pull requests that close the issue, as GitHub links them.
+			if kind == "ISSUE" && len(g.w.closingPulls(it.Content, true)) > 0 {
+				out = append(out, fieldValueObj{g, it, f, FieldValue{}})
+			}
 		default:
 			if v, ok := it.Values[f]; ok {
 				out = append(out, fieldValueObj{g, it, f, v})
@@ -213,6 +230,10 @@ func (o fieldValueObj) TypeName() string {
 		return "ProjectV2ItemFieldRepositoryValue"
 	case "ASSIGNEES":
 		return "ProjectV2ItemFieldUserValue"
+	case "LINKED_PULL_REQUESTS":
+		return "ProjectV2ItemFieldPullRequestValue"
+	case "ITERATION":
+		return "ProjectV2ItemFieldIterationValue"
 	}
 	return "ProjectV2ItemFieldTextValue"
 }
@@ -242,7 +263,23 @@ func (o fieldValueObj) Field(ctx context.Context, name string, args map[string]a
 			return g.owner(v.By), nil
 		}
 		return g.owner(o.it.Project.Owner), nil
+	case "pullRequests":
+		return conn("PullRequestConnection", g.w.closingPulls(o.it.Content, true), func(is *Issue) any { return pullObj{g, is} }, args)
+	case "title", "titleHTML":
+		return v.Text, nil // an iteration's
+	case "startDate":
+		return v.Date, nil
+	case "duration":
+		if v.Number == nil {
+			return 0, nil
+		}
+		return int(*v.Number), nil
+	case "iterationId":
+		return v.OptionID, nil
 	case "text":
+		if f.DataType == "TITLE" && o.it.Draft != nil {
+			return o.it.Draft.Title, nil
+		}
 		if f.DataType == "TITLE" {
 			return o.it.Content.Title, nil
 		}

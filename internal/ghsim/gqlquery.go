@@ -69,12 +69,10 @@ func argStrings(args map[string]any, name string) []string {
 	return out
 }
 
+// conn pages items, wrapping only the page's: a page of a long list costs
+// what the page costs.
 func conn[T any](typeName string, items []T, wrap func(T) any, args map[string]any) (any, error) {
-	nodes := make([]any, 0, len(items))
-	for _, it := range items {
-		nodes = append(nodes, wrap(it))
-	}
-	return gqlengine.NewConnection(typeName, nodes, args)
+	return gqlengine.NewConnectionOf(typeName, len(items), func(i int) any { return wrap(items[i]) }, args)
 }
 
 // hasScope reports whether the token carries a scope (or one implying it).
@@ -164,11 +162,18 @@ func (q queryRoot) Field(ctx context.Context, name string, args map[string]any) 
 		}
 		return repoObj{g, r}, nil
 	case "node":
-		return g.node(argString(args, "id")), nil
+		return g.node(argString(args, "id"))
 	case "nodes":
-		var out []any
-		for _, id := range argStrings(args, "ids") {
-			out = append(out, g.node(id))
+		// Each id GitHub cannot resolve is a null in its place and an
+		// error at its index; the others resolve as usual.
+		ids := argStrings(args, "ids")
+		out := make([]any, len(ids))
+		for i, id := range ids {
+			v, err := g.node(id)
+			out[i] = v
+			if err != nil {
+				out[i] = err
+			}
 		}
 		return out, nil
 	case "rateLimit":
@@ -179,40 +184,68 @@ func (q queryRoot) Field(ctx context.Context, name string, args map[string]any) 
 
 func (g *gq) rateLimit(ctx context.Context, dryRun bool) gqlengine.Object {
 	cost, _ := gqlengine.CostFromContext(ctx)
-	b, limit := g.c.s.lim.peek(g.c.login(), "graphql", g.w.Now())
+	b, limit := g.c.s.lim.peek(g.c.limitHolder(), "graphql", g.w.Now())
 	return gqlengine.NewRecord("RateLimit", map[string]any{
 		"cost": cost.Points, "limit": limit, "nodeCount": cost.Nodes, "used": b.used,
 		"remaining": max(limit-b.used, 0), "resetAt": gtime(b.reset),
 	})
 }
 
-func (g *gq) node(id string) any {
+// node resolves a global ID as GitHub does: an ID that names nothing (never
+// issued, deleted, transferred) or something the viewer cannot see (in a
+// private repository they cannot read, on a board that is not theirs) is
+// NOT_FOUND, never a silent null.
+func (g *gq) node(id string) (any, error) {
 	v, ok := g.w.Node(id)
-	if !ok {
-		return nil
+	if ok {
+		switch v := v.(type) {
+		case *User:
+			return g.owner(v), nil
+		case *Repo:
+			if g.canRead(v) {
+				return repoObj{g, v}, nil
+			}
+		case *Issue:
+			if g.canRead(v.Repo) {
+				return g.issueOrPull(v), nil
+			}
+		case *Comment:
+			if g.canRead(v.Issue.Repo) {
+				return commentObj{g, v}, nil
+			}
+		case *Label:
+			if r := g.w.labelRepo(v); r != nil && g.canRead(r) {
+				return labelObj{g, v}, nil
+			}
+		case *Project:
+			if g.canSeeProject(v) {
+				return projectObj{g, v}, nil
+			}
+		case *Item:
+			if g.canSeeProject(v.Project) {
+				return itemObj{g, v}, nil
+			}
+		case *Field:
+			if g.canSeeProject(v.Project) {
+				return fieldObj{g, v}, nil
+			}
+		case *DraftIssue:
+			return draftObj{g, v}, nil
+		}
 	}
-	switch v := v.(type) {
-	case *User:
-		return g.owner(v)
-	case *Repo:
-		return repoObj{g, v}
-	case *Issue:
-		return g.issueOrPull(v)
-	case *Comment:
-		return commentObj{g, v}
-	case *Label:
-		return labelObj{g, v}
-	case *Project:
-		if g.canSeeProject(v) {
-			return projectObj{g, v}
-		}
-	case *Item:
-		if g.canSeeProject(v.Project) {
-			return itemObj{g, v}
-		}
-	case *Field:
-		if g.canSeeProject(v.Project) {
-			return fieldObj{g, v}
+	return nil, notFoundf("Could not resolve to a node with the global id of '%s'", id)
+}
+
+// canRead reports whether the viewer may read r: public, or a collaborator.
+func (g *gq) canRead(r *Repo) bool {
+	return !r.Private || r.Permission(g.c.login()) != "none"
+}
+
+// labelRepo finds the repository a label belongs to.
+func (w *World) labelRepo(l *Label) *Repo {
+	for _, r := range w.repos {
+		if r.Labels[strings.ToLower(l.Name)] == l {
+			return r
 		}
 	}
 	return nil
@@ -421,7 +454,7 @@ func (g *gq) issues(r *Repo, args map[string]any, pulls bool) (any, error) {
 	head, base := argString(args, "headRefName"), argString(args, "baseRefName")
 	var out []*Issue
 	for _, is := range r.Issues {
-		if (is.PR != nil) != pulls || !hasAllLabels(is, labels) {
+		if is.Gone != "" || (is.PR != nil) != pulls || !hasAnyLabel(is, labels) {
 			continue
 		}
 		if len(states) > 0 {
@@ -460,6 +493,20 @@ func (g *gq) issues(r *Repo, args map[string]any, pulls bool) (any, error) {
 		return conn("PullRequestConnection", out, func(is *Issue) any { return pullObj{g, is} }, args)
 	}
 	return conn("IssueConnection", out, func(is *Issue) any { return issueObj{g, is} }, args)
+}
+
+// hasAnyLabel is GraphQL's labels: filter on issues and pull requests: an
+// item with any one of the labels matches (REST's labels= wants them all).
+func hasAnyLabel(is *Issue, want []string) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, w := range want {
+		if hasAllLabels(is, []string{w}) {
+			return true
+		}
+	}
+	return false
 }
 
 // --- Ref and Commit ---

@@ -48,7 +48,7 @@ func (c *call) serveGraphQL() {
 	prep, failed := s.api.schema.Prepare(req)
 	if failed != nil {
 		c.entry.Operation = failed.Operation
-		b, limit := s.lim.peek(c.login(), "graphql", now)
+		b, limit := s.lim.peek(c.limitHolder(), "graphql", now)
 		c.rateHeaders("graphql", b, limit)
 		c.answer(failed)
 		return
@@ -59,16 +59,15 @@ func (c *call) serveGraphQL() {
 	mutation := prep.Operation == "mutation"
 	c.entry.Write = mutation
 
-	b, limit, ok := s.lim.charge(c.login(), "graphql", prep.Cost.Points, now)
+	b, limit, ok := s.lim.charge(c.limitHolder(), "graphql", prep.Cost.Points, now)
 	c.rateHeaders("graphql", b, limit)
 	if !ok {
 		c.w.Header().Set("X-Ratelimit-Remaining", "0")
-		writeJSON(c.w, http.StatusOK, map[string]any{"errors": []any{map[string]any{
-			"type": "RATE_LIMITED", "message": fmt.Sprintf("API rate limit already exceeded for user ID %d.", c.user.ID)}}})
+		writeJSON(c.w, http.StatusOK, map[string]any{"errors": []any{rateLimitError(RateLimitedForm, c.user.ID)}})
 		return
 	}
 	c.entry.Cost = prep.Cost.Points
-	if mutation && !c.secondary(true) {
+	if mutation && !c.secondary(prep.RootFields) {
 		return
 	}
 	ft := s.faults.match("graphql", prep.Operation, c.entry.Fields)
@@ -81,7 +80,7 @@ func (c *call) serveGraphQL() {
 	s.World.mu.Unlock()
 	if ft != nil && ft.After {
 		c.entry.Fault = faultName(ft) + " after"
-		ft.write(c.w, true)
+		ft.write(c.w, true, c.userID())
 		return
 	}
 	c.answer(resp)

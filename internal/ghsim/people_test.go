@@ -530,8 +530,9 @@ func TestFieldValuesRecordWhoSetThem(t *testing.T) {
 	if dig(out, "data", "node", "fieldValueByName", "creator", "login") != "octo" {
 		t.Errorf("after octo set Ready: %v, want creator octo", out)
 	}
-	// GitHub's built-in workflow sets Done when the issue closes.
+	// GitHub's built-in workflow sets Done soon after the issue closes.
 	w.CloseIssue(r.Issue(1), "completed")
+	w.RunWorkflows()
 	w.Lock()
 	var got []string
 	for _, ch := range it.History {

@@ -62,7 +62,7 @@ func (c *call) serveREST() {
 	free := route.OperationID == "rate-limit/get" // GitHub does not charge it
 	now := s.World.Now()
 	if !free {
-		b, limit := s.lim.peek(c.login(), "core", now)
+		b, limit := s.lim.peek(c.limitHolder(), "core", now)
 		if c.user == nil {
 			limit = 60
 		}
@@ -78,10 +78,11 @@ func (c *call) serveREST() {
 			c.fail(http.StatusUnauthorized, "Requires authentication", route.DocsURL)
 			return
 		}
-		if !c.secondary(false) {
+		if !c.secondary(1) {
 			return
 		}
 	}
+	c.noteBranchHead(route)
 	ft := s.faults.match(route.OperationID, "", nil)
 	if c.fault(ft) {
 		return
@@ -93,7 +94,7 @@ func (c *call) serveREST() {
 
 	if ft != nil && ft.After {
 		c.entry.Fault = faultName(ft) + " after"
-		ft.write(c.w, false)
+		ft.write(c.w, false, c.userID())
 		return
 	}
 	if e, ok := body.(*apiError); ok {
@@ -103,6 +104,16 @@ func (c *call) serveREST() {
 			m["errors"] = e.errors
 		}
 		writeJSON(c.w, e.status, m)
+		return
+	}
+	if raw, ok := body.(rawBody); ok {
+		if c.entry.NotModified = c.writeRaw(raw); c.entry.NotModified {
+			b, limit := s.lim.peek(c.limitHolder(), "core", now)
+			c.rateHeaders("core", b, limit)
+			c.w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		c.chargeCore(free)
 		return
 	}
 	var buf bytes.Buffer
@@ -117,7 +128,7 @@ func (c *call) serveREST() {
 		if inm := c.r.Header.Get("If-None-Match"); inm != "" && inm == tag {
 			// A 304 costs nothing against the primary limit.
 			c.entry.NotModified = true
-			b, limit := s.lim.peek(c.login(), "core", now)
+			b, limit := s.lim.peek(c.limitHolder(), "core", now)
 			c.rateHeaders("core", b, limit)
 			c.w.WriteHeader(http.StatusNotModified)
 			return
@@ -129,6 +140,7 @@ func (c *call) serveREST() {
 		return
 	}
 	c.w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	c.s.checkAnswer(route, status, c.w.Header(), buf.Bytes())
 	c.w.WriteHeader(status)
 	c.w.Write(buf.Bytes())
 }
@@ -136,11 +148,11 @@ func (c *call) serveREST() {
 func (c *call) chargeCore(free bool) {
 	now := c.s.World.Now()
 	if free {
-		b, limit := c.s.lim.peek(c.login(), "core", now)
+		b, limit := c.s.lim.peek(c.limitHolder(), "core", now)
 		c.rateHeaders("core", b, limit)
 		return
 	}
-	b, limit, _ := c.s.lim.charge(c.login(), "core", 1, now)
+	b, limit, _ := c.s.lim.charge(c.limitHolder(), "core", 1, now)
 	c.rateHeaders("core", b, limit)
 }
 
@@ -394,7 +406,7 @@ func listIssues(c *call, p map[string]string) (int, any) {
 	var out []*Issue
 	for _, is := range r.Issues {
 		switch {
-		case state != "all" && is.State != state,
+		case is.Gone != "", state != "all" && is.State != state,
 			!hasAllLabels(is, labels),
 			c.query("creator") != "" && !strings.EqualFold(is.Author.Login, c.query("creator")):
 			continue
@@ -876,6 +888,9 @@ func getContent(c *call, p map[string]string) (int, any) {
 	}
 	pth := strings.Trim(p["path"], "/")
 	if b, ok := cm.Files[pth]; ok {
+		if c.wantsRaw() {
+			return http.StatusOK, rawBody(b.Content)
+		}
 		return http.StatusOK, c.contentJSON(r, pth, ref, b, true)
 	}
 	// A directory lists its entries.
@@ -932,6 +947,9 @@ func putContent(c *call, p map[string]string) (int, any) {
 	head := r.Head(branch)
 	if head == nil {
 		return 0, &apiError{status: http.StatusNotFound, message: "Branch " + branch + " not found"}
+	}
+	if err := c.branchMoved(head.SHA); err != nil {
+		return 0, err
 	}
 	content, decErr := decodeBase64(in.Content)
 	if decErr != nil {
@@ -1256,7 +1274,7 @@ func getRateLimit(c *call, p map[string]string) (int, any) {
 	now := c.s.World.Now()
 	res := obj{}
 	for _, name := range []string{"core", "graphql", "search"} {
-		b, limit := c.s.lim.peek(c.login(), name, now)
+		b, limit := c.s.lim.peek(c.limitHolder(), name, now)
 		if name == "search" {
 			limit = 30
 		}

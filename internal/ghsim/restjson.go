@@ -273,7 +273,10 @@ func (c *call) contentJSON(r *Repo, p, ref string, b *Blob, withContent bool) ob
 		"url": api, "html_url": html, "git_url": git, "download_url": c.base() + "/_raw/" + r.FullName() + "/" + ref + "/" + p,
 		"_links": obj{"self": api, "git": git, "html": html},
 	}
-	if withContent {
+	switch {
+	case withContent && len(b.Content) > maxInlineContent:
+		m["encoding"], m["content"] = "none", ""
+	case withContent:
 		m["encoding"] = "base64"
 		m["content"] = wrap60(base64.StdEncoding.EncodeToString(b.Content))
 	}

@@ -24,6 +24,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,6 +37,11 @@ type Server struct {
 	faults faults
 	lim    *limiter
 	api    *apis
+	// checkAnswers validates REST answers against the response schemas
+	// (see WithResponseValidation); answerErrs are the mismatches found.
+	checkAnswers bool
+	answerMu     sync.Mutex
+	answerErrs   []string
 }
 
 // Option configures a Server.
@@ -51,7 +57,7 @@ func New(w *World, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{World: w, lim: newLimiter(DefaultLimits), api: a}
+	s := &Server{World: w, lim: newLimiter(DefaultLimits), api: a, checkAnswers: true}
 	for _, o := range opts {
 		o(s)
 	}
@@ -102,6 +108,9 @@ type call struct {
 	// events are comments created while the world was locked; their hooks
 	// run after it is unlocked.
 	events []CommentEvent
+	// arrivalHead is the head of the branch a contents write targets, as
+	// the request arrived (see noteBranchHead).
+	arrivalHead string
 }
 
 // ServeHTTP implements http.Handler.
@@ -132,6 +141,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.body = body
+	s.World.RunWorkflows() // what GitHub finished since the last request
 	if !c.authenticate() {
 		return
 	}
@@ -165,11 +175,18 @@ func (c *call) authenticate() bool {
 		return false
 	}
 	c.entry.Login = c.user.Login
-	if !c.token.App {
+	if !c.token.App && KindOf(tok).HasOAuthScopes() {
 		// GitHub sends X-OAuth-Scopes for OAuth and classic tokens only.
 		c.w.Header().Set("X-OAuth-Scopes", strings.Join(c.token.Scopes, ", "))
 	}
 	return true
+}
+
+func (c *call) userID() int64 {
+	if c.user == nil {
+		return 0
+	}
+	return c.user.ID
 }
 
 func (c *call) login() string {
@@ -189,19 +206,20 @@ func (c *call) rateHeaders(resource string, b bucket, limit int) {
 	h.Set("X-Ratelimit-Resource", resource)
 }
 
-// secondary applies GitHub's content-creation limit to a write.
-func (c *call) secondary(graphql bool) bool {
-	retry, ok := c.s.lim.content(c.login(), c.s.World.Now())
+// secondary applies GitHub's content-creation limit to a write of n
+// mutations (1 for a REST write). GitHub answers GraphQL over it as it
+// answers REST: a 403 with a REST-style message body (research note, row 10).
+func (c *call) secondary(n int) bool {
+	if !c.s.lim.limits.ContentPerMutation {
+		n = 1
+	}
+	retry, ok := c.s.lim.content(c.limitHolder(), n, c.s.World.Now())
 	if ok {
 		return true
 	}
 	c.entry.Fault = "secondary-limit"
 	c.w.Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds()+0.5)))
 	msg := "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID."
-	if graphql {
-		writeJSON(c.w, http.StatusForbidden, map[string]any{"errors": []any{map[string]any{"type": "RATE_LIMITED", "message": msg}}})
-		return false
-	}
 	writeJSON(c.w, http.StatusForbidden, map[string]any{
 		"message": msg, "status": "403",
 		"documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
@@ -221,11 +239,11 @@ func (c *call) fault(ft *Fault) bool {
 		case <-c.r.Context().Done():
 		}
 	}
-	if ft.After || (ft.Status == 0 && !ft.Secondary && ft.GraphQLType == "" && ft.Body == "") {
+	if ft.After || (ft.Status == 0 && !ft.Secondary && ft.GraphQLType == "" && ft.RateLimit == "" && ft.Body == "") {
 		return false // latency only, or a fault that fires after the work
 	}
 	c.entry.Fault = faultName(ft)
-	ft.write(c.w, c.entry.Route == "graphql")
+	ft.write(c.w, c.entry.Route == "graphql", c.userID())
 	return true
 }
 
@@ -238,6 +256,8 @@ func faultName(ft *Fault) string {
 		return "secondary"
 	case ft.GraphQLType != "":
 		return ft.GraphQLType
+	case ft.RateLimit != "":
+		return string(ft.RateLimit)
 	}
 	return strconv.Itoa(ft.Status)
 }

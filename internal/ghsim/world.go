@@ -35,6 +35,12 @@ type World struct {
 	// hooks run, unlocked, after a comment is created; the scripted agent
 	// listens here, as claude-code-action listens to issue_comment events.
 	hooks []func(CommentEvent)
+
+	// WorkflowDelay is how long after a close the built-in Done workflow
+	// runs; with 0 it runs before the next request, never within the
+	// request that closed the issue.
+	WorkflowDelay time.Duration
+	pendingDone   []doneRun
 }
 
 // Token is what a token stands for: a login and the classic scopes GitHub
@@ -87,6 +93,9 @@ type Repo struct {
 	Parent *Repo
 	// Protected holds each protected branch's rule (see protection.go).
 	Protected map[string]*BranchProtection
+	// pulls are the pull requests among Issues, oldest first, so that what
+	// closes an issue is found without a pass over every issue.
+	pulls []*Issue
 }
 
 // FullName is "owner/name".
@@ -136,6 +145,9 @@ type Issue struct {
 	// events, GraphQL LabeledEvent and UnlabeledEvent).
 	Events []*IssueEvent
 	PR     *PullRequest
+	// Gone is "deleted" or "transferred" once the issue left its number
+	// (see DeleteIssue and TransferIssue); Repo.Issue no longer finds it.
+	Gone string
 }
 
 // PullRequest is what a pull request has beyond its issue.
@@ -218,11 +230,13 @@ type Project struct {
 	Items     []*Item
 	Repos     []*Repo // linked repositories
 	// CloseSetsDone is GitHub's built-in workflow, on by default on a new
-	// board: when an item's issue or pull request closes, Status becomes Done.
+	// board: after an item's issue or pull request closes, Status becomes
+	// the option whose ID is DoneOptionID (see workflow.go).
 	CloseSetsDone bool
 	// Collaborators are people the board is shared with, by lower-case
 	// login: READER, WRITER or ADMIN (see people.go).
 	Collaborators map[string]string
+	DoneOptionID  string
 }
 
 // Field is a project field. DataType is GitHub's ProjectV2FieldType:
@@ -250,7 +264,8 @@ type Item struct {
 	ID        int64
 	NodeID    string
 	Project   *Project
-	Content   *Issue // an issue or a pull request (never nil here: no drafts)
+	Content   *Issue      // an issue or a pull request; nil for a draft
+	Draft     *DraftIssue // a draft issue (see AddDraftItem); nil otherwise
 	Archived  bool
 	Values    map[*Field]FieldValue
 	CreatedAt time.Time
@@ -555,7 +570,7 @@ func (w *World) EditIssue(is *Issue, body string) {
 
 // Issue returns issue or pull request number n of r.
 func (r *Repo) Issue(n int) *Issue {
-	if n < 1 || n > len(r.Issues) {
+	if n < 1 || n > len(r.Issues) || r.Issues[n-1].Gone != "" {
 		return nil
 	}
 	return r.Issues[n-1]
@@ -615,6 +630,7 @@ func (w *World) createPull(r *Repo, author *User, title, body, head, base string
 	}
 	is := w.createIssue(r, author, title, body)
 	is.PR = &PullRequest{Head: head, Base: base, HeadSHA: hs}
+	r.pulls = append(r.pulls, is)
 	delete(w.nodes, is.NodeID)
 	is.NodeID = w.nodeID("PR", is.ID, is)
 	is.PR.NodeID = is.NodeID
@@ -690,24 +706,7 @@ func (w *World) closeIssue(is *Issue, reason string) {
 	}
 	now := w.Now()
 	is.State, is.StateReason, is.ClosedAt, is.UpdatedAt = "closed", reason, now, now
-	for _, p := range w.projects {
-		if !p.CloseSetsDone {
-			continue
-		}
-		status := p.FieldByName("Status")
-		done := status.OptionByName("Done")
-		if done == nil {
-			continue
-		}
-		for _, it := range p.Items {
-			if it.Content == is {
-				bot := w.addUser(ProjectAutomationBot, "Bot")
-				it.Values[status] = FieldValue{OptionID: done.ID, UpdatedAt: now, By: bot}
-				it.UpdatedAt = now
-				it.record(status, done.ID, now, bot)
-			}
-		}
-	}
+	w.queueDone(is)
 }
 
 func (w *World) reopenIssue(is *Issue) {
@@ -743,7 +742,7 @@ func ClosingReferences(text string) []int {
 // branch, open ones only unless includeClosed.
 func (w *World) closingPulls(is *Issue, includeClosed bool) []*Issue {
 	var out []*Issue
-	for _, pr := range is.Repo.Issues {
+	for _, pr := range is.Repo.pulls {
 		if pr.PR == nil || pr.PR.Base != is.Repo.DefaultBranch || (!includeClosed && pr.State != "open") {
 			continue
 		}

@@ -45,17 +45,26 @@ func Nodes[T any](items []T) []any {
 // hasNextPage and hasPreviousPage say whether the whole list has items
 // after and before the page, whichever direction is paged.
 func NewConnection(typeName string, nodes []any, args map[string]any) (*Connection, error) {
+	return NewConnectionOf(typeName, len(nodes), func(i int) any { return nodes[i] }, args)
+}
+
+// NewConnectionOf is NewConnection over a list of n items that is never
+// built whole: node(i) makes the item at index i, and is called only for
+// the items of the page. A page costs time in proportion to its size, not
+// to the list's, so a client walking a 50,000-item board page by page does
+// linear work in all, as on GitHub.
+func NewConnectionOf(typeName string, n int, node func(i int) any, args map[string]any) (*Connection, error) {
 	if !strings.HasSuffix(typeName, "Connection") {
 		return nil, fmt.Errorf("connection type %q does not end in Connection", typeName)
 	}
-	lo, hi := 0, len(nodes)
+	lo, hi := 0, n
 	if after, ok := args["after"].(string); ok {
 		p, err := decodeCursor(after)
 		if err != nil {
 			return nil, err
 		}
 		// A cursor past the end (the list shrank) gives an empty page.
-		lo = min(max(lo, p), len(nodes))
+		lo = min(max(lo, p), n)
 	}
 	if before, ok := args["before"].(string); ok {
 		p, err := decodeCursor(before)
@@ -79,12 +88,16 @@ func NewConnection(typeName string, nodes []any, args map[string]any) (*Connecti
 		}
 		lo = max(lo, hi-n)
 	}
+	page := make([]any, hi-lo)
+	for i := range page {
+		page[i] = node(lo + i)
+	}
 	return &Connection{
 		typeName: typeName,
-		page:     nodes[lo:hi],
+		page:     page,
 		offset:   lo,
-		total:    len(nodes),
-		hasNext:  hi < len(nodes),
+		total:    n,
+		hasNext:  hi < n,
 		hasPrev:  lo > 0,
 	}, nil
 }

@@ -78,6 +78,9 @@ type Prepared struct {
 	Operation string // "query" or "mutation"
 	Name      string // as Response.OperationName
 	Cost      Cost
+	// RootFields counts the root fields the operation selects, each alias
+	// on its own: the mutations of a batch.
+	RootFields int
 }
 
 // Execute prepares req and, if it passes, runs it against roots.
@@ -130,14 +133,43 @@ func (s *Schema) Prepare(req Request) (*Prepared, *Response) {
 		return nil, r
 	}
 	return &Prepared{
-		schema:    s,
-		doc:       doc,
-		op:        op,
-		vars:      vars,
-		Operation: operationKind(op),
-		Name:      operationName(op),
-		Cost:      cost,
+		schema:     s,
+		doc:        doc,
+		op:         op,
+		vars:       vars,
+		Operation:  operationKind(op),
+		Name:       operationName(op),
+		Cost:       cost,
+		RootFields: countRootFields(op.SelectionSet),
 	}, nil
+}
+
+// countRootFields counts the fields of a root selection set, through
+// fragments; a field asked twice under one alias (or name) counts once, as
+// it runs once.
+func countRootFields(set ast.SelectionSet) int {
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				key := sel.Alias
+				if key == "" {
+					key = sel.Name
+				}
+				seen[key] = true
+			case *ast.InlineFragment:
+				walk(sel.SelectionSet)
+			case *ast.FragmentSpread:
+				if sel.Definition != nil {
+					walk(sel.Definition.SelectionSet)
+				}
+			}
+		}
+	}
+	walk(set)
+	return len(seen)
 }
 
 // selectOperation picks the operation to run, as the spec's GetOperation

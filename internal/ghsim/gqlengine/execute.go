@@ -229,6 +229,12 @@ func (e *executor) completeNullable(ctx context.Context, t *ast.Type, fields []*
 	if isNil(v) {
 		return nil, true
 	}
+	if err, isErr := v.(error); isErr {
+		// A list element a resolver could not give, as nodes(ids:) with an
+		// id GitHub cannot resolve: null in its place, the error at its path.
+		e.fail(path, fields[0], asError(err))
+		return nil, false
+	}
 	if t.Elem != nil {
 		return e.completeList(ctx, t.Elem, fields, v, path, where)
 	}

@@ -42,7 +42,8 @@ func WithWrap(wrap func(http.Handler) http.Handler) Option {
 
 // Start serves w (ghsim.Demo when nil) until the test ends. The test fails
 // at once when the simulator cannot start, which is when the schemas are
-// missing.
+// missing, and at its end when any REST answer the simulator gave does not
+// match GitHub's published response schema for its operation.
 func Start(t testing.TB, w *ghsim.World, opts ...Option) *Sim {
 	t.Helper()
 	var o options
@@ -61,7 +62,12 @@ func Start(t testing.TB, w *ghsim.World, opts ...Option) *Sim {
 		h = o.wrap(srv)
 	}
 	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		ts.Close()
+		for _, e := range srv.ResponseErrors() {
+			t.Errorf("the simulator's answer does not match GitHub's description: %s", e)
+		}
+	})
 	return &Sim{Server: srv, World: w, URL: ts.URL, GraphQLURL: ts.URL + "/graphql"}
 }
 
