@@ -124,7 +124,7 @@ func writeHeartbeat(ctx context.Context, c Clients, s *plan.Snapshot, cfg policy
 		if err != nil {
 			return fmt.Errorf("comment on status issue #%d: %w", hb.Issue, err)
 		}
-		if twin, err := twinAnnouncement(ctx, c, s, s.Trust, id, posted); err != nil || twin {
+		if twin, err := twinAnnouncement(ctx, c, s, cfg, id, posted, h.NewlyOnHuman); err != nil || twin {
 			return err
 		}
 		return nil

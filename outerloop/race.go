@@ -12,6 +12,7 @@ import (
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Two cycles may run at once: the workflow's concurrency group failed, or a
@@ -148,12 +149,13 @@ func firstOpenIssue(ctx context.Context, cl *ghclient.Client, owner, repo, label
 	return nil, nil
 }
 
-// twinAnnouncement reads the status issue again just after this cycle
-// posted the comment mine, which announces items newly needing a person:
-// when another cycle running at the same time announced the same items
-// first, in a comment this one had not seen, it deletes its own and returns
-// true. The maintainers were mentioned twice, but the issue says it once.
-func twinAnnouncement(ctx context.Context, c Clients, s *plan.Snapshot, trust ledger.Trust, issueID string, mine gql.Comment) (bool, error) {
+// twinAnnouncement looks, just after this cycle posted mine on the status
+// issue, for comments another cycle running at the same time posted first
+// that announce some of the same items. When they announce all of mine's,
+// mine is deleted; when some, mine is rewritten to announce only the rest.
+// So every item is announced once however the two cycles' lists overlap.
+// It reports whether mine was deleted.
+func twinAnnouncement(ctx context.Context, c Clients, s *plan.Snapshot, cfg policy.Config, issueID string, mine gql.Comment, waits []plan.Wait) (bool, error) {
 	fresh, _, _, err := gql.ReadIssues(ctx, c.Dispatch, []string{issueID})
 	if err != nil || len(fresh) == 0 {
 		return false, err
@@ -164,15 +166,33 @@ func twinAnnouncement(ctx context.Context, c Clients, s *plan.Snapshot, trust le
 			seen = max(seen, cm.DatabaseID)
 		}
 	}
-	want := neededIn(mine.Body)
+	told := map[string]bool{}
 	for _, cm := range fresh[0].Comments {
-		if cm.DatabaseID > seen && cm.DatabaseID < mine.DatabaseID && trust.Trusted(cm.Author) && slices.Equal(neededIn(cm.Body), want) {
-			owner, repo := splitRepo(s.Repo)
-			if _, err := c.bot().REST.Issues.DeleteComment(ctx, owner, repo, mine.DatabaseID); err != nil && !errors.Is(ghclient.Classify(err), ghclient.ErrNotFound) {
-				return false, fmt.Errorf("another cycle announced the same items at the same time, and deleting this cycle's comment failed: %w", err)
+		if cm.DatabaseID > seen && cm.DatabaseID < mine.DatabaseID && s.Trust.Trusted(cm.Author) {
+			for _, n := range neededIn(cm.Body) {
+				told[n] = true
 			}
-			return true, nil
 		}
+	}
+	var rest []plan.Wait
+	for _, w := range waits {
+		if !told[fmt.Sprint(w.Issue)] {
+			rest = append(rest, w)
+		}
+	}
+	owner, repo := splitRepo(s.Repo)
+	switch {
+	case len(rest) == len(waits):
+		return false, nil
+	case len(rest) == 0:
+		if _, err := c.bot().REST.Issues.DeleteComment(ctx, owner, repo, mine.DatabaseID); err != nil && !errors.Is(ghclient.Classify(err), ghclient.ErrNotFound) {
+			return false, fmt.Errorf("another cycle announced the same items at the same time, and deleting this cycle's comment failed: %w", err)
+		}
+		return true, nil
+	}
+	body := plan.HumanComment(cfg, rest)
+	if _, _, err := c.bot().REST.Issues.EditComment(ctx, owner, repo, mine.DatabaseID, &github.IssueComment{Body: &body}); err != nil && !errors.Is(ghclient.Classify(err), ghclient.ErrNotFound) {
+		return false, fmt.Errorf("another cycle announced some of the same items at the same time, and narrowing this cycle's comment failed: %w", err)
 	}
 	return false, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -1011,6 +1012,20 @@ func listPulls(c *call, p map[string]string) (int, any) {
 		for _, k := range []string{"merged", "mergeable", "rebaseable", "mergeable_state", "merged_by", "comments",
 			"review_comments", "maintainer_can_modify", "commits", "additions", "deletions", "changed_files"} {
 			delete(m, k) // the list's pull-request-simple has none of these
+		}
+		// The list's pull-request-simple gives a label's description as a
+		// string that may not be null (the single pull request's schema
+		// allows null): a label without one reads "" here.
+		if labels, ok := m["labels"].([]any); ok {
+			simple := make([]any, len(labels))
+			for i, l := range labels {
+				lo := maps.Clone(l.(obj))
+				if lo["description"] == nil {
+					lo["description"] = ""
+				}
+				simple[i] = lo
+			}
+			m["labels"] = simple
 		}
 		return m
 	})

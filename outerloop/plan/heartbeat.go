@@ -62,7 +62,7 @@ func PlanHeartbeat(s *Snapshot, cfg policy.Config, st *Status) HeartbeatSteps {
 		}
 	}
 	if len(h.NewlyOnHuman) > 0 {
-		h.Comment = humanComment(cfg, h.NewlyOnHuman)
+		h.Comment = HumanComment(cfg, h.NewlyOnHuman)
 	}
 	return h
 }
@@ -103,9 +103,9 @@ func WaitIssues(ws []Wait) []int {
 	return out
 }
 
-// humanComment mentions the maintainers once and lists the items that newly
+// HumanComment mentions the maintainers once and lists the items that newly
 // need them.
-func humanComment(cfg policy.Config, ws []Wait) string {
+func HumanComment(cfg policy.Config, ws []Wait) string {
 	var b strings.Builder
 	what := "an item needs"
 	if len(ws) > 1 {

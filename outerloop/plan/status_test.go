@@ -260,7 +260,7 @@ func TestStatusNewlyOnHuman(t *testing.T) {
 	if got := WaitIssues(h.NewlyOnHuman); !slices.Equal(got, []int{9}) {
 		t.Errorf("newly on a person: %v, want [9]", got)
 	}
-	c := humanComment(p.Config, h.NewlyOnHuman)
+	c := HumanComment(p.Config, h.NewlyOnHuman)
 	if !strings.HasPrefix(c, "@octo @ada: an item needs a person.\n\n- #9 issue 9 (Blocked): the security area is a hard gate\n") || strings.Count(c, "@") != 2 {
 		t.Errorf("comment:\n%s", c)
 	}
