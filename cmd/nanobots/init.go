@@ -18,9 +18,10 @@ import (
 )
 
 type initOptions struct {
-	dir    string
-	dryRun bool
-	config policy.Config
+	dir       string
+	dryRun    bool
+	actionRef string
+	config    policy.Config
 	// flags that were given on the command line, by name
 	set map[string]bool
 }
@@ -79,6 +80,7 @@ to the origin remote's repository on github.com.`,
 	f.IntVar(&c.Inner.TimeoutMinutes, "timeout-minutes", def.Inner.TimeoutMinutes, "timeout of the inner loop's job")
 	f.StringVar(&c.Inner.ModelAuth, "model-auth", def.Inner.ModelAuth, `model credential: "anthropic_api_key" (secret ANTHROPIC_API_KEY) or "claude_code_oauth_token" (secret CLAUDE_CODE_OAUTH_TOKEN)`)
 	f.BoolVar(&opts.dryRun, "dry-run", false, "list every file init would write, and why, without writing")
+	f.StringVar(&opts.actionRef, "action-ref", "", "run the nanobots action at this commit, tag or branch instead of the commit this build was made from")
 	return cmd
 }
 
@@ -128,8 +130,16 @@ func initRun(s streams, opts initOptions) error {
 			return err
 		}
 	}
-	res, err := scaffold.Init(scaffold.InitOptions{Dir: opts.dir, Config: cfg, Version: version.String(), DryRun: opts.dryRun})
+	in := version.Get()
+	engine, err := scaffold.PinEngine(in.Version, in.Commit, opts.actionRef)
 	if err != nil {
+		return fmt.Errorf("--action-ref: %w", err)
+	}
+	res, err := scaffold.Init(scaffold.InitOptions{Dir: opts.dir, Config: cfg, Version: in.Version, Commit: in.Commit, ActionRef: opts.actionRef, DryRun: opts.dryRun})
+	if err != nil {
+		return err
+	}
+	if err := warnUnpinned(s, engine); err != nil {
 		return err
 	}
 	if err := res.Print(s.Out, true); err != nil {

@@ -23,9 +23,10 @@ import (
 // DoctorOptions configure Doctor.
 type DoctorOptions struct {
 	Options
-	// Version is this nanobots version: the engine-owned files must be
-	// what it renders.
+	// Version is this nanobots version, and Commit the commit it was built
+	// from: the engine-owned files must be what it renders.
 	Version string
+	Commit  string
 }
 
 // The workflows `nanobots init` writes, which must be on the default branch
@@ -123,7 +124,7 @@ func (d *doctor) local() {
 
 	if !d.cfgOK || !d.rubricOK {
 		d.skip("engine-files", "they are rendered from config.json and TRIAGE.md")
-	} else if res, err := scaffold.Update(scaffold.UpdateOptions{Dir: d.o.Dir, Version: d.o.Version, DryRun: true}); err != nil {
+	} else if res, err := scaffold.Update(scaffold.UpdateOptions{Dir: d.o.Dir, Version: d.o.Version, Commit: d.o.Commit, DryRun: true}); err != nil {
 		d.add("engine-files", Fail, err.Error(), "")
 	} else if drifted := res.Drifted(); len(drifted) > 0 {
 		var lines []string
