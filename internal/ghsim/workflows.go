@@ -119,3 +119,10 @@ func (w *World) ApplyInactivityRule(r *Repo) []*Workflow {
 	}
 	return off
 }
+
+// SetPrivate makes r private or public, as its owner would in Settings.
+func (w *World) SetPrivate(r *Repo, private bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	r.Private = private
+}

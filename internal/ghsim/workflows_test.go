@@ -68,7 +68,7 @@ func TestWorkflowEnableAndInactivity(t *testing.T) {
 	}
 
 	// A private repository's schedule is never disabled for inactivity.
-	r.Private = true
+	s.world.SetPrivate(r, true)
 	s.clock.Advance(90 * 24 * time.Hour)
 	if off := s.world.ApplyInactivityRule(r); len(off) != 0 {
 		t.Errorf("disabled %d workflows of a private repository", len(off))

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v66/github"
 	"github.com/rhysd/actionlint"
@@ -27,6 +28,8 @@ type DoctorOptions struct {
 	// from: the engine-owned files must be what it renders.
 	Version string
 	Commit  string
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // The workflows `nanobots init` writes, which must be on the default branch
@@ -202,7 +205,7 @@ type remote struct {
 }
 
 var githubChecks = []string{"dispatch-token", "token-scopes", "github-token", "repository", "workflows",
-	"board", "field-status", "field-priority", "field-size", "board-link", "labels", "status-issue", "rate-limit"}
+	"board", "field-status", "field-priority", "field-size", "board-link", "labels", "status-issue", "rate-limit", "schedule"}
 
 func (d *doctor) github(ctx context.Context) {
 	s := d.o.Settings
@@ -235,6 +238,7 @@ func (d *doctor) github(ctx context.Context) {
 	d.labelsCheck(g)
 	d.statusIssueCheck(g)
 	d.rateCheck(g)
+	d.scheduleCheck(ctx, g)
 }
 
 func (d *doctor) gather(ctx context.Context) *remote {
