@@ -108,6 +108,8 @@ func newFakeRelease(t *testing.T, ver string) *fakeRelease {
 		"-ldflags", fmt.Sprintf("-s -w -X %s/internal/version.Version=%s -X %s/internal/version.Commit=%s", mod, ver, mod, strings.Repeat("ab", 20)),
 		"./cmd/nanobots")
 	build.Dir = root
+	// As scripts/install.sh builds, so the fallback below reuses the cache.
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -203,11 +205,24 @@ func TestInstallFromARelease(t *testing.T) {
 		t.Errorf("warm install took %s, over the 10 s a tick may spend on it", warmTook)
 	}
 
-	// A cached binary of another version is not used.
+	// A release whose asset cannot be downloaded is built from the
+	// action's source (here, this work tree), stamped with its version,
+	// and cached like a download.
 	other := &fakeRelease{version: "v9.8.8", dir: r.dir, url: r.url}
 	if out, _, err, _ := other.install(t, cache, "install"); err != nil || out["build"] != "true" {
-		t.Errorf("a release that is not there: %v %v, want the fallback to building", out, err)
+		t.Fatalf("a release that is not there: %v %v, want the fallback to building", out, err)
 	}
+	built, stderr, err, buildTook := other.install(t, cache, "build")
+	if err != nil || built["build"] != "false" {
+		t.Fatalf("build from source: %v %v\n%s", built, err, stderr)
+	}
+	if got, err := exec.Command(built["path"], "version").Output(); err != nil || !strings.HasPrefix(string(got), "nanobots v9.8.8\n") {
+		t.Errorf("the source build says %q (%v), want v9.8.8", got, err)
+	}
+	if out, stderr, err, _ := other.install(t, cache, "install"); err != nil || out["build"] != "false" || !strings.Contains(stderr, "cached:") {
+		t.Errorf("after the source build: %v %v, want the cached binary\n%s", out, err, stderr)
+	}
+	t.Logf("fallback build from source: %.1fs", buildTook.Seconds())
 
 	// A tampered asset stops the job; it never falls back to building.
 	asset := filepath.Join(r.dir, r.version, fmt.Sprintf("nanobots_9.8.7_%s_%s.tar.gz", runtime.GOOS, runtime.GOARCH))
