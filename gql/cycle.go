@@ -26,8 +26,6 @@ type Cycle struct {
 	StatusIssues []Issue
 	// Pinned is how many issues the repository has pinned.
 	Pinned int
-	// Refs are the branch names under the agent's prefix (claude/issue-…).
-	Refs []string
 	// DefaultBranch is the repository's default branch.
 	DefaultBranch string
 	// Requests is how many GraphQL requests the read took.
@@ -93,6 +91,9 @@ type PullRequest struct {
 	State   string // OPEN, CLOSED, MERGED
 	Draft   bool
 	HeadRef string
+	// Author opened it; Labels are its labels.
+	Author Actor
+	Labels []string
 	// CreatedAt is when the pull request was opened.
 	CreatedAt time.Time
 	MergedAt  time.Time
@@ -121,8 +122,6 @@ type CycleQuery struct {
 	Repo        string
 	InboxLabel  string
 	StatusLabel string
-	// RefPrefix is the branch prefix the agent works on, e.g. "claude/issue-".
-	RefPrefix string
 }
 
 type actorNode struct {
@@ -171,11 +170,6 @@ type cycleRepo struct {
 	PinnedIssues struct {
 		TotalCount int `graphql:"totalCount"`
 	} `graphql:"pinnedIssues(first: 3)"`
-	Refs struct {
-		Nodes []struct {
-			Name string `graphql:"name"`
-		} `graphql:"nodes"`
-	} `graphql:"refs(refPrefix: \"refs/heads/\", query: $refQuery, first: 100)"`
 }
 
 type viewerNode struct {
@@ -227,7 +221,6 @@ func ReadCycle(ctx context.Context, q Querier, cq CycleQuery) (*Cycle, error) {
 		"repoName":     githubv4.String(repoName),
 		"inboxLabels":  []githubv4.String{githubv4.String(cq.InboxLabel)},
 		"statusLabels": []githubv4.String{githubv4.String(cq.StatusLabel)},
-		"refQuery":     githubv4.String(cq.RefPrefix),
 	}
 	var p *boardPage
 	var repo *cycleRepo
@@ -274,11 +267,6 @@ func ReadCycle(ctx context.Context, q Querier, cq CycleQuery) (*Cycle, error) {
 				CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
 		}
 		c.StatusIssues = append(c.StatusIssues, is)
-	}
-	for _, n := range repo.Refs.Nodes {
-		if strings.HasPrefix(n.Name, cq.RefPrefix) {
-			c.Refs = append(c.Refs, n.Name)
-		}
 	}
 	if p.Items.PageInfo.HasNextPage {
 		vars := map[string]any{
@@ -350,6 +338,12 @@ type closingPRNode struct {
 	State       string    `graphql:"prState: state"`
 	IsDraft     bool      `graphql:"isDraft"`
 	HeadRefName string    `graphql:"headRefName"`
+	Author      actorNode `graphql:"author"`
+	Labels      struct {
+		Nodes []struct {
+			Name string `graphql:"name"`
+		} `graphql:"nodes"`
+	} `graphql:"labels(first: 20)"`
 	CreatedAt   time.Time `graphql:"createdAt"`
 	MergedAt    time.Time `graphql:"mergedAt"`
 	ClosedAt    time.Time `graphql:"closedAt"`
@@ -449,7 +443,11 @@ func decodeIssue(n issueNode) Issue {
 	for _, p := range n.ClosingPRs.Nodes {
 		pr := PullRequest{ID: p.ID, Number: p.Number, URL: p.URL, Title: p.Title, Body: p.Body, State: p.State,
 			Draft: p.IsDraft, HeadRef: p.HeadRefName, CreatedAt: p.CreatedAt, MergedAt: p.MergedAt, ClosedAt: p.ClosedAt,
-			MergeCommit: p.MergeCommit.Oid, CI: p.MergeCommit.StatusCheckRollup.State}
+			MergeCommit: p.MergeCommit.Oid, CI: p.MergeCommit.StatusCheckRollup.State,
+			Author: Actor{p.Author.Login, p.Author.Typename}}
+		for _, l := range p.Labels.Nodes {
+			pr.Labels = append(pr.Labels, l.Name)
+		}
 		for _, c := range p.MergeCommit.StatusCheckRollup.Contexts.Nodes {
 			switch {
 			case c.CheckRun.Name != "":

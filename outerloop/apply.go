@@ -8,7 +8,9 @@ import (
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/ledger"
+	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Clients are the two identities a cycle acts as.
@@ -25,6 +27,23 @@ type Clients struct {
 	Bot *ghclient.Client
 }
 
+// usage is what the clients counted so far: requests and GraphQL points,
+// and the points the dispatch token has left this hour.
+func (c Clients) usage() (requests, points, remaining int) {
+	for _, cl := range []*ghclient.Client{c.Dispatch, c.Bot} {
+		if cl != nil {
+			requests += cl.Rate.Requests()
+			points += cl.Rate.GraphQLPoints()
+		}
+	}
+	if c.Dispatch != nil {
+		if g, ok := c.Dispatch.Rate.Get("graphql"); ok {
+			remaining = g.Remaining
+		}
+	}
+	return requests, points, remaining
+}
+
 func (c Clients) bot() *ghclient.Client {
 	if c.Bot != nil {
 		return c.Bot
@@ -32,27 +51,13 @@ func (c Clients) bot() *ghclient.Client {
 	return c.Dispatch
 }
 
-// Done is an action carried out, or the one that failed.
-type Done struct {
-	Action
-	// Step is the action's place in the plan.
-	Step int       `json:"step"`
-	At   time.Time `json:"at"`
-	// URL is the comment's address, for comments and dispatches.
-	URL string `json:"url,omitempty"`
-	// Skipped says why an action was not needed after all (a dispatch
-	// another cycle made first).
-	Skipped string `json:"skipped,omitempty"`
-	Err     string `json:"error,omitempty"`
-}
-
 // phase is a group of actions Apply carries out together.
 type phase struct {
 	name string
-	has  func(Action) bool
+	has  func(plan.Action) bool
 	// batch carries the actions out with as few requests as GitHub
 	// allows; nil means one at a time with applier.apply.
-	batch func(a *applier, ctx context.Context, ds []*Done) error
+	batch func(a *applier, ctx context.Context, ds []*plan.Done) error
 }
 
 // phases is the order of a cycle's writes. Each item's writes keep the
@@ -61,23 +66,24 @@ type phase struct {
 // comment already posted carrying the marker that keeps it from being
 // posted twice. Within a phase, mutations go in batches of gql.MaxBatch.
 var phases = []phase{
-	{"add to the board", func(a Action) bool { return a.Kind == AddToBoard }, (*applier).addItems},
-	{"set fields", func(a Action) bool { return a.Kind == SetField && a.Field != policy.FieldStatus }, (*applier).setFields},
-	{"learn", func(a Action) bool { return a.Kind == Learn || a.Kind == Distill }, nil},
-	{"comment", func(a Action) bool { return a.Kind == Comment }, (*applier).comments},
-	{"label and assign", func(a Action) bool { return a.Kind == AddLabels || a.Kind == Assign }, nil},
-	{"dispatch", func(a Action) bool { return a.Kind == Dispatch || a.Kind == Nudge }, (*applier).dispatches},
-	{"move", func(a Action) bool { return a.Kind == SetField && a.Field == policy.FieldStatus }, (*applier).setFields},
+	{"add to the board", func(a plan.Action) bool { return a.Kind == plan.AddToBoard }, (*applier).addItems},
+	{"set fields", func(a plan.Action) bool { return a.Kind == plan.SetField && a.Field != policy.FieldStatus }, (*applier).setFields},
+	{"learn", func(a plan.Action) bool { return a.Kind == plan.Learn || a.Kind == plan.Distill }, nil},
+	{"comment", func(a plan.Action) bool { return a.Kind == plan.Comment }, (*applier).comments},
+	{"label and assign", func(a plan.Action) bool { return a.Kind == plan.AddLabels || a.Kind == plan.Assign }, nil},
+	{"open pull requests", func(a plan.Action) bool { return a.Kind == plan.OpenPR }, nil},
+	{"dispatch", func(a plan.Action) bool { return a.Kind == plan.Dispatch }, (*applier).dispatches},
+	{"move", func(a plan.Action) bool { return a.Kind == plan.SetField && a.Field == policy.FieldStatus }, (*applier).setFields},
 }
 
 // Apply carries out the plan's actions, phase by phase (see phases), and
 // stops after the first phase in which one fails: every action is safe to
 // repeat, so the next cycle converges from wherever this one stopped. It
 // returns what it did, in the order it did it.
-func Apply(ctx context.Context, c Clients, s *Snapshot, p *policy.Policy, plan Plan, now func() time.Time) ([]Done, error) {
+func Apply(ctx context.Context, c Clients, s *plan.Snapshot, p *policy.Policy, pl plan.Plan, now func() time.Time) ([]plan.Done, error) {
 	a := applier{c: c, s: s, p: p, items: map[int]string{}, stale: map[int]string{}, moves: map[int]bool{}, now: now}
-	for _, act := range plan.Actions {
-		if act.Kind == SetField && act.Field == policy.FieldStatus {
+	for _, act := range pl.Actions {
+		if act.Kind == plan.SetField && act.Field == policy.FieldStatus {
 			a.moves[act.Issue] = true
 		}
 	}
@@ -90,18 +96,18 @@ func Apply(ctx context.Context, c Clients, s *Snapshot, p *policy.Policy, plan P
 	for _, it := range s.Items {
 		a.items[it.Number()] = it.ID
 	}
-	var done []Done
+	var done []plan.Done
 	for _, ph := range phases {
-		var ds []*Done
-		for i, act := range plan.Actions {
+		var ds []*plan.Done
+		for i, act := range pl.Actions {
 			if !ph.has(act) {
 				continue
 			}
 			if why := a.stale[act.Issue]; why != "" {
-				done = append(done, Done{Action: act, Step: i, At: now(), Skipped: why})
+				done = append(done, plan.Done{Action: act, Step: i, At: now(), Skipped: why})
 				continue
 			}
-			ds = append(ds, &Done{Action: act, Step: i})
+			ds = append(ds, &plan.Done{Action: act, Step: i})
 		}
 		if len(ds) == 0 {
 			continue
@@ -118,7 +124,7 @@ func Apply(ctx context.Context, c Clients, s *Snapshot, p *policy.Policy, plan P
 				d.At = now()
 			}
 		}
-		var failed *Done
+		var failed *plan.Done
 		for _, d := range ds {
 			if !d.At.IsZero() || d.Err != "" {
 				done = append(done, *d)
@@ -139,7 +145,7 @@ func Apply(ctx context.Context, c Clients, s *Snapshot, p *policy.Policy, plan P
 
 type applier struct {
 	c     Clients
-	s     *Snapshot
+	s     *plan.Snapshot
 	p     *policy.Policy
 	items map[int]string // issue number → board item id
 	// stale says why the rest of an issue's actions are skipped: another
@@ -156,11 +162,11 @@ type applier struct {
 // runBatches sends ds's mutations, gql.MaxBatch to a request, as queue
 // adds them, and records each outcome on its Done (with keep, when set, to
 // read a result's value). It stops after the first request with a failure.
-func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*Done, queue func(b *gql.Batch, d *Done) error, keep func(d *Done, r gql.BatchResult)) error {
+func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*plan.Done, queue func(b *gql.Batch, d *plan.Done) error, keep func(d *plan.Done, r gql.BatchResult)) error {
 	for start := 0; start < len(ds); start += gql.MaxBatch {
 		chunk := ds[start:min(start+gql.MaxBatch, len(ds))]
 		var b gql.Batch
-		var sent []*Done
+		var sent []*plan.Done
 		for _, d := range chunk {
 			if err := queue(&b, d); err != nil {
 				d.Err = err.Error()
@@ -199,11 +205,11 @@ func (a *applier) runBatches(ctx context.Context, m *ghclient.Client, ds []*Done
 // was put there by another cycle (adding returns the item as it is): its
 // Status is left alone, and so are the rest of its actions, planned from a
 // snapshot that no longer holds.
-func (a *applier) addItems(ctx context.Context, ds []*Done) error {
-	err := a.runBatches(ctx, a.c.Dispatch, ds, func(b *gql.Batch, d *Done) error {
+func (a *applier) addItems(ctx context.Context, ds []*plan.Done) error {
+	err := a.runBatches(ctx, a.c.Dispatch, ds, func(b *gql.Batch, d *plan.Done) error {
 		b.AddItem(a.s.Board.ID, d.IssueID)
 		return nil
-	}, func(d *Done, r gql.BatchResult) {
+	}, func(d *plan.Done, r gql.BatchResult) {
 		a.items[d.Issue] = r.Value
 		if r.Status != "" {
 			d.Skipped = fmt.Sprintf("on the board already, in %s: another cycle running at the same time put it there", r.Status)
@@ -214,10 +220,10 @@ func (a *applier) addItems(ctx context.Context, ds []*Done) error {
 		return err
 	}
 	// The Status each new item starts in, as part of the same action.
-	var status, of []*Done
+	var status, of []*plan.Done
 	for _, d := range ds {
 		if d.Skipped == "" && !a.moves[d.Issue] {
-			status = append(status, &Done{Action: Action{Issue: d.Issue, Field: policy.FieldStatus, Value: d.Value}})
+			status = append(status, &plan.Done{Action: plan.Action{Issue: d.Issue, Field: policy.FieldStatus, Value: d.Value}})
 			of = append(of, d)
 		}
 	}
@@ -231,8 +237,8 @@ func (a *applier) addItems(ctx context.Context, ds []*Done) error {
 }
 
 // setFields sets single-select fields by option name.
-func (a *applier) setFields(ctx context.Context, ds []*Done) error {
-	return a.runBatches(ctx, a.c.Dispatch, ds, func(b *gql.Batch, d *Done) error {
+func (a *applier) setFields(ctx context.Context, ds []*plan.Done) error {
+	return a.runBatches(ctx, a.c.Dispatch, ds, func(b *gql.Batch, d *plan.Done) error {
 		item, fieldID, optionID, err := a.option(d.Issue, d.Field, d.Value)
 		if err != nil {
 			return err
@@ -245,12 +251,12 @@ func (a *applier) setFields(ctx context.Context, ds []*Done) error {
 // comments posts the loop's comments as the Actions bot when it can, then
 // takes back any another cycle running at the same time posted first (see
 // withdrawDuplicates).
-func (a *applier) comments(ctx context.Context, ds []*Done) error {
-	posted := map[*Done]int64{}
-	err := a.runBatches(ctx, a.c.bot(), ds, func(b *gql.Batch, d *Done) error {
+func (a *applier) comments(ctx context.Context, ds []*plan.Done) error {
+	posted := map[*plan.Done]int64{}
+	err := a.runBatches(ctx, a.c.bot(), ds, func(b *gql.Batch, d *plan.Done) error {
 		b.AddComment(d.IssueID, d.Body)
 		return nil
-	}, func(d *Done, r gql.BatchResult) { d.URL, posted[d] = r.Value, r.DatabaseID })
+	}, func(d *plan.Done, r gql.BatchResult) { d.URL, posted[d] = r.Value, r.DatabaseID })
 	if err != nil {
 		return err
 	}
@@ -262,7 +268,7 @@ func (a *applier) comments(ctx context.Context, ds []*Done) error {
 // at the same time may have dispatched an attempt already; and once more
 // just after, since both may have looked before either posted (see
 // withdrawDuplicates).
-func (a *applier) dispatches(ctx context.Context, ds []*Done) error {
+func (a *applier) dispatches(ctx context.Context, ds []*plan.Done) error {
 	var ids []string
 	for _, d := range ds {
 		ids = append(ids, d.IssueID)
@@ -271,14 +277,14 @@ func (a *applier) dispatches(ctx context.Context, ds []*Done) error {
 	if err != nil {
 		return err
 	}
-	trust := Trust{Dispatcher: a.p.Config.Dispatcher}
+	trust := a.s.Trust
 	byID := map[string]*gql.Issue{}
 	for i := range fresh {
 		byID[fresh[i].ID] = &fresh[i]
 	}
-	var send []*Done
+	var send []*plan.Done
 	for _, d := range ds {
-		if d.Kind == Dispatch {
+		if d.Kind == plan.Dispatch {
 			if n := dispatchedAlready(trust.Notes(byID[d.IssueID]), d.Attempt); n != nil {
 				d.Skipped = fmt.Sprintf("attempt %d was dispatched by another cycle at %s", n.Int("attempt"), n.Comment.CreatedAt.Format(time.RFC3339))
 				d.At = a.now()
@@ -287,11 +293,11 @@ func (a *applier) dispatches(ctx context.Context, ds []*Done) error {
 		}
 		send = append(send, d)
 	}
-	posted := map[*Done]int64{}
-	err = a.runBatches(ctx, a.c.Dispatch, send, func(b *gql.Batch, d *Done) error {
+	posted := map[*plan.Done]int64{}
+	err = a.runBatches(ctx, a.c.Dispatch, send, func(b *gql.Batch, d *plan.Done) error {
 		b.AddComment(d.IssueID, d.Body)
 		return nil
-	}, func(d *Done, r gql.BatchResult) { d.URL, posted[d] = r.Value, r.DatabaseID })
+	}, func(d *plan.Done, r gql.BatchResult) { d.URL, posted[d] = r.Value, r.DatabaseID })
 	if err != nil {
 		return err
 	}
@@ -300,9 +306,9 @@ func (a *applier) dispatches(ctx context.Context, ds []*Done) error {
 
 // dispatchedAlready returns the trusted dispatch note of this attempt or a
 // later one, if any.
-func dispatchedAlready(notes []Note, attempt int) *Note {
+func dispatchedAlready(notes []ledger.Note, attempt int) *ledger.Note {
 	for i := range notes {
-		if notes[i].Kind == MarkDispatch && notes[i].Int("attempt") >= attempt {
+		if notes[i].Kind == ledger.MarkDispatch && notes[i].Int("attempt") >= attempt {
 			return &notes[i]
 		}
 	}
@@ -310,20 +316,26 @@ func dispatchedAlready(notes []Note, attempt int) *Note {
 }
 
 // apply carries out one action that is not batched.
-func (a *applier) apply(ctx context.Context, d *Done) error {
+func (a *applier) apply(ctx context.Context, d *plan.Done) error {
 	act := d.Action
 	switch act.Kind {
-	case AddLabels:
+	case plan.AddLabels:
 		owner, repo := splitRepo(a.s.Repo)
-		_, _, err := a.c.bot().REST.Issues.AddLabelsToIssue(ctx, owner, repo, act.Issue, act.Labels)
+		n := act.Issue
+		if act.PR != 0 {
+			n = act.PR
+		}
+		_, _, err := a.c.bot().REST.Issues.AddLabelsToIssue(ctx, owner, repo, n, act.Labels)
 		return wrapREST("label", err)
-	case Assign:
+	case plan.OpenPR:
+		return a.openPR(ctx, d)
+	case plan.Assign:
 		owner, repo := splitRepo(a.s.Repo)
 		_, _, err := a.c.bot().REST.Issues.AddAssignees(ctx, owner, repo, act.Issue, act.Users)
 		return wrapREST("assign", err)
-	case Learn:
+	case plan.Learn:
 		return a.learn(ctx, d)
-	case Distill:
+	case plan.Distill:
 		return a.distillNext(ctx)
 	}
 	return fmt.Errorf("unknown action %q", act.Kind)
@@ -357,7 +369,7 @@ func (a *applier) setOption(ctx context.Context, issue int, field, option string
 }
 
 // issuesOf returns the details of the items observe read them for.
-func issuesOf(items []*Item) []*gql.Issue {
+func issuesOf(items []*plan.Item) []*gql.Issue {
 	var out []*gql.Issue
 	for _, it := range items {
 		if it.Issue != nil {

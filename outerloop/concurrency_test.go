@@ -14,8 +14,10 @@ import (
 
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // concurrentCycles is how many cycles run at once in each step of
@@ -86,14 +88,11 @@ func checkOnce(t *testing.T, h *harness) {
 			if c.Author.Login != "octo" {
 				continue
 			}
-			for _, m := range outerloop.ParseMarkers(c.Body) {
+			for _, m := range ledger.ParseMarkers(c.Body) {
 				switch m.Kind {
-				case outerloop.MarkDispatch:
+				case ledger.MarkDispatch:
 					dispatches++
 					seen["dispatch attempt "+m.Fields["attempt"]]++
-				case outerloop.MarkAskPR:
-					dispatches++
-					seen["ask for a pull request from "+m.Fields["branch"]]++
 				}
 			}
 		}
@@ -108,7 +107,7 @@ func checkOnce(t *testing.T, h *harness) {
 	}
 	if head := h.repo.Head("nanobots/learnings"); head != nil {
 		seen := map[string]int{}
-		for _, e := range outerloop.LearnedEntries(string(head.Files[outerloop.LearningsFile].Content)) {
+		for _, e := range plan.LearnedEntries(string(head.Files[plan.LearningsFile].Content)) {
 			seen[fmt.Sprintf("#%d by #%d", e.Issue, e.PR)]++
 		}
 		for what, n := range seen {
@@ -120,8 +119,8 @@ func checkOnce(t *testing.T, h *harness) {
 	distills := map[string]int{}
 	for _, is := range h.repo.Issues {
 		if slices.ContainsFunc(is.Labels, func(l *ghsim.Label) bool { return l.Name == policy.LabelDistill }) {
-			for _, m := range outerloop.ParseMarkers(is.Body) {
-				if m.Kind == outerloop.MarkDistill {
+			for _, m := range ledger.ParseMarkers(is.Body) {
+				if m.Kind == ledger.MarkDistill {
 					distills[m.Fields["entries"]]++
 				}
 			}
@@ -229,9 +228,9 @@ func (r *raceCount) count(res *outerloop.Result) {
 		case d.Skipped == "":
 		case strings.Contains(d.Skipped, "was deleted"):
 			r.withdrawn++
-		case d.Kind == outerloop.AddToBoard && strings.Contains(d.Skipped, "on the board already"):
+		case d.Kind == plan.AddToBoard && strings.Contains(d.Skipped, "on the board already"):
 			r.stale++
-		case d.Kind == outerloop.Dispatch && strings.Contains(d.Skipped, "by another cycle"):
+		case d.Kind == plan.Dispatch && strings.Contains(d.Skipped, "by another cycle"):
 			r.skipped++
 		}
 	}
@@ -302,9 +301,9 @@ func TestADispatchPostedSecondIsWithdrawn(t *testing.T) {
 	if !rv.done {
 		t.Fatal("the cycle posted no dispatch")
 	}
-	var d *outerloop.Done
+	var d *plan.Done
 	for i := range res.Done {
-		if res.Done[i].Kind == outerloop.Dispatch {
+		if res.Done[i].Kind == plan.Dispatch {
 			d = &res.Done[i]
 		}
 	}
@@ -376,7 +375,7 @@ func twice(h *harness) string {
 			if c.Author.Login != ghsim.ActionsBot {
 				continue
 			}
-			for _, m := range outerloop.ParseMarkers(c.Body) {
+			for _, m := range ledger.ParseMarkers(c.Body) {
 				if k := m.String(); seen[k] {
 					n[m.Kind]++
 				} else {

@@ -1,14 +1,20 @@
+// Package outerloop is one cycle of the nanobots outer loop: observe reads a
+// snapshot of GitHub, the planner (package plan) turns it into actions,
+// apply carries them out, each one safe to repeat, and report keeps the
+// status issue current. Only observe, apply and report talk to GitHub.
 package outerloop
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // Options are the inputs of one cycle.
@@ -38,12 +44,12 @@ const DefaultReserve = 500
 
 // Result is what a cycle saw, planned and did.
 type Result struct {
-	Repo   string `json:"repo"`
-	Board  string `json:"board"`
-	Viewer string `json:"viewer"`
-	Plan   Plan   `json:"plan"`
-	Done   []Done `json:"done"`
-	DryRun bool   `json:"dry_run"`
+	Repo   string      `json:"repo"`
+	Board  string      `json:"board"`
+	Viewer string      `json:"viewer"`
+	Plan   plan.Plan   `json:"plan"`
+	Done   []plan.Done `json:"done"`
+	DryRun bool        `json:"dry_run"`
 	// Held says why a plan with writes was not carried out (the reserve).
 	Held string `json:"held,omitempty"`
 	// Requests and Points are what the cycle cost, reads and writes, as the
@@ -56,7 +62,7 @@ type Result struct {
 	Heartbeat *Heartbeat     `json:"heartbeat,omitempty"`
 	KeepAlive *KeepAlive     `json:"keepalive,omitempty"` // see KeepScheduleAlive
 	Policy    *policy.Policy `json:"-"`
-	Snapshot  *Snapshot      `json:"-"`
+	Snapshot  *plan.Snapshot `json:"-"`
 }
 
 // PolicyError is an error in the repository's policy files: each line of
@@ -79,7 +85,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if now == nil {
 		now = time.Now
 	}
-	p, err := policy.LoadDir(opts.Dir)
+	p, err := policy.Read(os.DirFS(opts.Dir))
 	if err != nil {
 		return nil, &PolicyError{Err: err}
 	}
@@ -114,7 +120,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, fmt.Errorf("%s belongs to @%s, but .nanobots/config.json names @%s as the dispatcher: the inner workflow only starts for the dispatcher, and the loop trusts only its markers. Use @%s's token, or change \"dispatcher\"",
 			ghclient.EnvDispatchToken, s.Viewer, cfg.Dispatcher, cfg.Dispatcher)
 	}
-	res.Plan = MakePlan(s, p, now())
+	res.Plan = plan.MakePlan(s, p, now())
 	if len(res.Plan.Problems) > 0 && !res.Plan.Writes() {
 		return res, fmt.Errorf("the cycle cannot go on:\n  %s", strings.Join(res.Plan.Problems, "\n  "))
 	}
@@ -135,18 +141,5 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	return res, errors.Join(err, kerr, herr)
 }
 
-// count adds up what the clients counted.
-func (r *Result) count(c Clients) {
-	for _, cl := range []*ghclient.Client{c.Dispatch, c.Bot} {
-		if cl == nil {
-			continue
-		}
-		r.Requests += cl.Rate.Requests()
-		r.Points += cl.Rate.GraphQLPoints()
-	}
-	if c.Dispatch != nil {
-		if g, ok := c.Dispatch.Rate.Get("graphql"); ok {
-			r.Remaining = g.Remaining
-		}
-	}
-}
+// count records what the clients counted.
+func (r *Result) count(c Clients) { r.Requests, r.Points, r.Remaining = c.usage() }

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // TestWholeLoopWithTheScriptedAgent runs cycles against the simulator with
@@ -85,12 +85,12 @@ func TestWholeLoopWithTheScriptedAgent(t *testing.T) {
 	head := h.repo.Head("nanobots/learnings")
 	var learnings string
 	if head != nil {
-		if b, ok := head.Files[outerloop.LearningsFile]; ok {
+		if b, ok := head.Files[plan.LearningsFile]; ok {
 			learnings = string(b.Content)
 		}
 	}
 	h.world.Unlock()
-	entries := outerloop.LearnedEntries(learnings)
+	entries := plan.LearnedEntries(learnings)
 	if len(entries) != 1 || entries[0].Issue != green.Number {
 		t.Errorf("LEARNINGS.md entries = %+v, want one, for #%d:\n%s", entries, green.Number, learnings)
 	}

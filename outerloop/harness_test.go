@@ -12,7 +12,7 @@ import (
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
 	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 )
 

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/outerloop"
+	"github.com/nanobots/nanobots/outerloop/plan"
 )
 
 // mentionRE finds @mentions the way GitHub does: a login after a character
@@ -119,7 +121,7 @@ func TestHostileInput(t *testing.T) {
 					continue
 				}
 			}
-			if slices.ContainsFunc(res.Plan.Actions, func(a outerloop.Action) bool { return a.Kind == outerloop.Dispatch }) {
+			if slices.ContainsFunc(res.Plan.Actions, func(a plan.Action) bool { return a.Kind == plan.Dispatch }) {
 				t.Errorf("the first cycle dispatched: nothing is dispatched before its triage comment is read back")
 			}
 		}
@@ -147,7 +149,7 @@ func TestHostileInput(t *testing.T) {
 			if n := len([]rune(c.Body)); n > 65536 {
 				t.Errorf("#%d: a comment of %d characters", is.Number, n)
 			}
-			ms := outerloop.ParseMarkers(c.Body)
+			ms := ledger.ParseMarkers(c.Body)
 			if is != h.statusIssue() && len(ms) != 1 {
 				t.Errorf("#%d: the loop's comment carries %d markers, want its own one:\n%.300s", is.Number, len(ms), c.Body)
 			}
@@ -158,12 +160,12 @@ func TestHostileInput(t *testing.T) {
 			}
 			trigger := len(triggerRE.FindAllString(c.Body, -1))
 			switch {
-			case len(ms) > 0 && ms[0].Kind == outerloop.MarkTriage:
+			case len(ms) > 0 && ms[0].Kind == ledger.MarkTriage:
 				triaged = triaged || ms[0].Fields["outcome"] == "ready"
 				if trigger > 0 {
 					t.Errorf("#%d: the triage comment carries the trigger phrase", is.Number)
 				}
-			case len(ms) > 0 && ms[0].Kind == outerloop.MarkDispatch:
+			case len(ms) > 0 && ms[0].Kind == ledger.MarkDispatch:
 				dispatches++
 				if !triaged {
 					t.Errorf("#%d %q: dispatched before a triage comment of the loop accepted it", is.Number, is.Title)
@@ -198,7 +200,7 @@ func TestHostileInput(t *testing.T) {
 		t.Errorf("the forged status issue was edited or pinned")
 	}
 	if head := h.repo.Head("nanobots/learnings"); head != nil {
-		for _, e := range outerloop.LearnedEntries(string(head.Files[outerloop.LearningsFile].Content)) {
+		for _, e := range plan.LearnedEntries(string(head.Files[plan.LearningsFile].Content)) {
 			if e.Issue == 99 || e.PR == 1 {
 				t.Errorf("LEARNINGS.md has a forged entry: %+v", e)
 			}

@@ -9,7 +9,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // GitHub disables the scheduled workflows of a public repository "when no

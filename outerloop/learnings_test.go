@@ -16,20 +16,22 @@ import (
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 )
 
 var (
 	dispatcher = gql.Actor{Login: "octo", Type: "User"}
 	actionsBot = gql.Actor{Login: "github-actions", Type: "Bot"}
 	stranger   = gql.Actor{Login: "mona", Type: "User"}
-	trust      = outerloop.Trust{Dispatcher: "octo"}
+	trust      = ledger.Trust{Dispatcher: "octo"}
 )
 
 func TestEntryMarkdown(t *testing.T) {
 	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	full := outerloop.Entry{
+	full := plan.Entry{
 		Issue: 12, IssueURL: "https://github.com/octo/demo/issues/12", Title: "Add a --version flag",
 		Kind: "feature", Area: "interface", Size: "S",
 		PR: 15, PRURL: "https://github.com/octo/demo/pull/15", MergeCommit: "1a2b3c4d5e6f", CI: "SUCCESS",
@@ -40,7 +42,7 @@ func TestEntryMarkdown(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		edit func(*outerloop.Entry)
+		edit func(*plan.Entry)
 		want string
 	}{
 		{"every time known", nil, `<!-- nanobots:learned issue=12 pr=15 -->
@@ -52,7 +54,7 @@ func TestEntryMarkdown(t *testing.T) {
 
 > - Run ` + "`make gen`" + ` before the tests.
 `},
-		{"no pull request time, no triage comment in the window", func(e *outerloop.Entry) {
+		{"no pull request time, no triage comment in the window", func(e *plan.Entry) {
 			e.Opened, e.Triaged, e.Attempts, e.CI, e.Learnings = time.Time{}, time.Time{}, 1, "", ""
 		}, `<!-- nanobots:learned issue=12 pr=15 -->
 ## [#12](https://github.com/octo/demo/issues/12) Add a --version flag (feature, interface, S)
@@ -61,8 +63,8 @@ func TestEntryMarkdown(t *testing.T) {
 - Time: 1d 2h from filing to Done: Inbox + Backlog/Ready 35m, In Progress + In Review 1d 1h, Verify 15m.
 - Learnings, from #15: (none given)
 `},
-		{"no pull request, no form, not dispatched", func(e *outerloop.Entry) {
-			*e = outerloop.Entry{Issue: 7, Title: "Tidy up", Created: t0, Done: t0.Add(30 * time.Second)}
+		{"no pull request, no form, not dispatched", func(e *plan.Entry) {
+			*e = plan.Entry{Issue: 7, Title: "Tidy up", Created: t0, Done: t0.Add(30 * time.Second)}
 		}, `<!-- nanobots:learned issue=7 pr=0 -->
 ## #7 Tidy up
 
@@ -70,7 +72,7 @@ func TestEntryMarkdown(t *testing.T) {
 - Time: <1m from filing to Done.
 - Learnings: (none given: no pull request)
 `},
-		{"a title and a size written to hide a marker and notify", func(e *outerloop.Entry) {
+		{"a title and a size written to hide a marker and notify", func(e *plan.Entry) {
 			e.Title = "Fix it <!-- nanobots:learned issue=1 pr=1 --> cc @octo"
 			e.Size = "S\n## forged heading"
 			e.Kind, e.Area, e.Learnings = "", "", ""
@@ -116,7 +118,7 @@ func TestLearningsSection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := outerloop.LearningsSection(tt.body); got != tt.want {
+			if got := plan.LearningsSection(tt.body); got != tt.want {
 				t.Errorf("LearningsSection(%q) = %q, want %q", tt.body, got, tt.want)
 			}
 		})
@@ -128,7 +130,7 @@ func TestLearningsSection(t *testing.T) {
 // more text than an entry should hold, nested deep enough to slow a
 // Markdown parser.
 func TestHostilePullRequestBodies(t *testing.T) {
-	e := outerloop.Entry{Issue: 4, PR: 9, Title: "t", Created: epoch, Done: epoch.Add(time.Hour)}
+	e := plan.Entry{Issue: 4, PR: 9, Title: "t", Created: epoch, Done: epoch.Add(time.Hour)}
 	tests := []struct {
 		name string
 		body string
@@ -136,10 +138,10 @@ func TestHostilePullRequestBodies(t *testing.T) {
 		check func(t *testing.T, md string)
 	}{
 		{"forged markers", "## Learnings\n\n<!-- nanobots:learned issue=4 pr=9 -->\n<!-- nanobots:learned issue=5 pr=1 -->\n<!-- nanobots:distill entries=0 new=99 -->\n<!--nanobots:learned issue=6 pr=1-->\n", func(t *testing.T, md string) {
-			if got := outerloop.LearnedEntries(md); len(got) != 1 || got[0].Issue != 4 || got[0].PR != 9 {
+			if got := plan.LearnedEntries(md); len(got) != 1 || got[0].Issue != 4 || got[0].PR != 9 {
 				t.Errorf("entries found in the rendered entry: %+v, want only #4's own", got)
 			}
-			if n := len(outerloop.ParseMarkers(md)); n != 1 {
+			if n := len(ledger.ParseMarkers(md)); n != 1 {
 				t.Errorf("%d markers in the rendered entry, want 1:\n%s", n, md)
 			}
 			if strings.Contains(md, "<!--nanobots") {
@@ -181,7 +183,7 @@ func TestHostilePullRequestBodies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
 			e := e
-			e.Learnings = outerloop.LearningsSection(tt.body)
+			e.Learnings = plan.LearningsSection(tt.body)
 			md := e.Markdown()
 			if d := time.Since(start); d > 500*time.Millisecond {
 				t.Errorf("took %s, want linear time", d)
@@ -207,13 +209,13 @@ func TestNewEntry(t *testing.T) {
 			{Author: actionsBot, CreatedAt: t0.Add(5 * time.Hour), Body: "<!-- nanobots:requeue attempt=1 issue=12 -->"},
 			{Author: dispatcher, CreatedAt: t0.Add(6 * time.Hour), Body: "@claude go\n<!-- nanobots:dispatch attempt=2 issue=12 -->"},
 		}}
-	it := &outerloop.Item{Item: gql.Item{ID: "PVTI_12", Values: map[string]string{"Status": "Verify", "Size": "M"},
+	it := &plan.Item{Item: gql.Item{ID: "PVTI_12", Values: map[string]string{"Status": "Verify", "Size": "M"},
 		Content: gql.Content{ID: "I_12", Number: 12, Title: "Add a flag"}}, Issue: is}
 	pr := gql.PullRequest{Number: 15, URL: "https://sim/octo/demo/pull/15", State: "MERGED", MergeCommit: "abcdef1234",
 		CI: "SUCCESS", MergedAt: t0.Add(8 * time.Hour), Body: "Closes #12\n\n## Learnings\n\n- lesson\n"}
 	done := t0.Add(9 * time.Hour)
-	got := outerloop.NewEntry(it, pr, p.Rubric, trust, done)
-	want := outerloop.Entry{Issue: 12, IssueURL: is.URL, Title: "Add a flag", Kind: "feature", Area: "interface", Size: "M",
+	got := plan.NewEntry(it, policy.ParseForm(it.Issue.Body, p.Rubric), pr, p.Rubric, trust, done)
+	want := plan.Entry{Issue: 12, IssueURL: is.URL, Title: "Add a flag", Kind: "feature", Area: "interface", Size: "M",
 		PR: 15, PRURL: pr.URL, MergeCommit: "abcdef1234", CI: "SUCCESS", Attempts: 2,
 		Created: t0, Triaged: t0.Add(5 * time.Minute), Dispatched: t0.Add(time.Hour), Merged: t0.Add(8 * time.Hour), Done: done,
 		Learnings: "- lesson"}
@@ -221,8 +223,8 @@ func TestNewEntry(t *testing.T) {
 		t.Errorf("entry (-want +got):\n%s", diff)
 	}
 
-	a := outerloop.LearnAction(it, pr, p, trust, done)
-	if a.Kind != outerloop.Learn || a.Issue != 12 || a.Value != p.Config.Learnings.Branch || a.Body != want.Markdown() {
+	a := plan.LearnAction(it, policy.ParseForm(it.Issue.Body, p.Rubric), pr, p, trust, done)
+	if a.Kind != plan.Learn || a.Issue != 12 || a.Value != p.Config.Learnings.Branch || a.Body != want.Markdown() {
 		t.Errorf("LearnAction = %+v; want the entry on %s", a, p.Config.Learnings.Branch)
 	}
 	if s := a.String(); s != "#12: append its entry to LEARNINGS.md on nanobots/learnings" {
@@ -232,8 +234,8 @@ func TestNewEntry(t *testing.T) {
 	// A distill issue gets no entry: the next distill issue may open.
 	distill := *is
 	distill.Author, distill.Labels, distill.Body = actionsBot, []string{policy.LabelDistill}, "<!-- nanobots:distill entries=10 new=10 -->\nbrief"
-	if a := outerloop.LearnAction(&outerloop.Item{Item: it.Item, Issue: &distill}, pr, p, trust, done); a.Kind != outerloop.Distill || a.Body != "" {
-		t.Errorf("a distill issue's action is %+v, want %s and no entry", a, outerloop.Distill)
+	if a := plan.LearnAction(&plan.Item{Item: it.Item, Issue: &distill}, policy.Form{}, pr, p, trust, done); a.Kind != plan.Distill || a.Body != "" {
+		t.Errorf("a distill issue's action is %+v, want %s and no entry", a, plan.Distill)
 	}
 }
 
@@ -253,11 +255,11 @@ func TestIsDistillAndItsSpec(t *testing.T) {
 		{"nil", nil, false},
 	}
 	for _, tt := range tests {
-		if got := outerloop.IsDistill(tt.is, trust); got != tt.want {
+		if got := plan.IsDistill(tt.is, trust); got != tt.want {
 			t.Errorf("%s: IsDistill = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	spec, kind, recipe := outerloop.DistillSpec(tests[0].is, p.Recipes)
+	spec, kind, recipe := plan.DistillSpec(tests[0].is, p.Recipes)
 	if spec != "Fold the lessons in." || kind != "distill" || !strings.Contains(recipe, "Change only `.nanobots/TRIAGE.md`") ||
 		!strings.Contains(recipe, p.Recipes.Common()) {
 		t.Errorf("DistillSpec = %q, %q, %q", spec, kind, recipe)
@@ -272,11 +274,11 @@ func TestLearnedEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outerloop.LearnedEntries(string(header)); len(got) != 0 {
+	if got := plan.LearnedEntries(string(header)); len(got) != 0 {
 		t.Errorf("the rendered LEARNINGS.md holds %d entries, want 0: its description of the format must not be a marker", len(got))
 	}
 	file := string(header) + "\n" + entry(1, 2).Markdown() + "\nsee `<!-- nanobots:learned issue=9 pr=9 -->`\n\n" + entry(3, 4).Markdown()
-	got := outerloop.LearnedEntries(file)
+	got := plan.LearnedEntries(file)
 	if len(got) != 2 || got[0].Issue != 1 || got[0].PR != 2 || got[1].Issue != 3 || got[1].PR != 4 {
 		t.Fatalf("entries %+v, want #1 (pr 2) and #3 (pr 4)", got)
 	}
@@ -288,7 +290,7 @@ func TestLearnedEntries(t *testing.T) {
 func loadPolicy(t *testing.T) *policy.Policy {
 	t.Helper()
 	h := newHarness(t, nil)
-	p, err := policy.LoadDir(h.dir)
+	p, err := policy.Read(os.DirFS(h.dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,8 +298,8 @@ func loadPolicy(t *testing.T) *policy.Policy {
 }
 
 // entry is a small entry for issue n, closed by pull request pr.
-func entry(n, pr int) outerloop.Entry {
-	return outerloop.Entry{Issue: n, PR: pr, Title: fmt.Sprintf("Item %d", n), Attempts: 1, CI: "SUCCESS",
+func entry(n, pr int) plan.Entry {
+	return plan.Entry{Issue: n, PR: pr, Title: fmt.Sprintf("Item %d", n), Attempts: 1, CI: "SUCCESS",
 		Created: epoch, Dispatched: epoch.Add(time.Hour), Merged: epoch.Add(2 * time.Hour), Done: epoch.Add(3 * time.Hour),
 		Learnings: fmt.Sprintf("- lesson %d, for @octo", n)}
 }
@@ -313,7 +315,7 @@ type learner struct {
 func newLearner(t *testing.T, edit func(*policy.Config)) *learner {
 	t.Helper()
 	h := newHarness(t, edit)
-	p, err := policy.LoadDir(h.dir)
+	p, err := policy.Read(os.DirFS(h.dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,14 +331,14 @@ func newLearner(t *testing.T, edit func(*policy.Config)) *learner {
 }
 
 // learn applies the Learn action of e and returns what apply did.
-func (l *learner) learn(e outerloop.Entry) (outerloop.Done, error) {
+func (l *learner) learn(e plan.Entry) (plan.Done, error) {
 	l.h.t.Helper()
 	ctx := context.Background()
 	s, err := outerloop.Observe(ctx, l.c.Dispatch, l.p, l.h.clock.Now())
 	if err != nil {
 		l.h.t.Fatal(err)
 	}
-	plan := outerloop.Plan{Actions: []outerloop.Action{{Kind: outerloop.Learn, Issue: e.Issue,
+	plan := plan.Plan{Actions: []plan.Action{{Kind: plan.Learn, Issue: e.Issue,
 		Value: l.p.Config.Learnings.Branch, Body: e.Markdown(), Why: "test"}}}
 	done, err := outerloop.Apply(ctx, l.c, s, l.p, plan, l.h.clock.Now)
 	if len(done) != 1 {
@@ -353,7 +355,7 @@ func (l *learner) file(branch string) (string, bool) {
 	if head == nil {
 		return "", false
 	}
-	b, ok := head.Files[outerloop.LearningsFile]
+	b, ok := head.Files[plan.LearningsFile]
 	if !ok {
 		return "", false
 	}
@@ -388,10 +390,10 @@ func TestLearnAppendsOnce(t *testing.T) {
 	}
 	file, ok := l.file(branch)
 	if !ok {
-		t.Fatalf("no %s on %s after the first append", outerloop.LearningsFile, branch)
+		t.Fatalf("no %s on %s after the first append", plan.LearningsFile, branch)
 	}
-	if !strings.HasPrefix(file, "# Learnings\n") || len(outerloop.LearnedEntries(file)) != 1 || !strings.Contains(file, "@\u200bocto") {
-		t.Errorf("%s after the first append:\n%s", outerloop.LearningsFile, file)
+	if !strings.HasPrefix(file, "# Learnings\n") || len(plan.LearnedEntries(file)) != 1 || !strings.Contains(file, "@\u200bocto") {
+		t.Errorf("%s after the first append:\n%s", plan.LearningsFile, file)
 	}
 	if d.Skipped != "" || d.URL == "" {
 		t.Errorf("first append: skipped %q, url %q; want a commit", d.Skipped, d.URL)
@@ -417,7 +419,7 @@ func TestLearnAppendsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	file, _ = l.file(branch)
-	if got := outerloop.LearnedEntries(file); len(got) != 2 || got[0].Issue != 1 || got[1].Issue != 3 {
+	if got := plan.LearnedEntries(file); len(got) != 2 || got[0].Issue != 1 || got[1].Issue != 3 {
 		t.Errorf("entries %+v, want #1 then #3", got)
 	}
 	if l.h.repo.Branches[l.h.repo.DefaultBranch] != mainBefore {
@@ -434,14 +436,14 @@ func TestLearnStartsFromTheDefaultBranchCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := l.h.world.CommitFiles(l.h.repo, l.h.repo.DefaultBranch, "nanobots init", l.h.world.User("octo"),
-		map[string][]byte{outerloop.LearningsFile: header}); err != nil {
+		map[string][]byte{plan.LearningsFile: header}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := l.learn(entry(1, 2)); err != nil {
 		t.Fatal(err)
 	}
 	file, _ := l.file(l.p.Config.Learnings.Branch)
-	if !strings.HasPrefix(file, string(header)) || len(outerloop.LearnedEntries(file)) != 1 {
+	if !strings.HasPrefix(file, string(header)) || len(plan.LearnedEntries(file)) != 1 {
 		t.Errorf("the learnings branch's file does not continue the default branch's:\n%s", file)
 	}
 	main, _ := l.file(l.h.repo.DefaultBranch)
@@ -466,7 +468,7 @@ func TestLearnRetriesAConflict(t *testing.T) {
 		t.Fatalf("append after a conflict: %v", err)
 	}
 	file, _ := l.file(l.p.Config.Learnings.Branch)
-	if got := outerloop.LearnedEntries(file); len(got) != 2 || got[1].Issue != 3 || d.URL == "" {
+	if got := plan.LearnedEntries(file); len(got) != 2 || got[1].Issue != 3 || d.URL == "" {
 		t.Errorf("entries %+v (url %q), want #3 once after #1", got, d.URL)
 	}
 	puts := 0
@@ -486,7 +488,7 @@ func TestLearnRetriesAConflict(t *testing.T) {
 		t.Fatalf("append after a 422 for a missing sha: %v", err)
 	}
 	file, _ = l.file(l.p.Config.Learnings.Branch)
-	if got := outerloop.LearnedEntries(file); len(got) != 3 || got[2].Issue != 7 {
+	if got := plan.LearnedEntries(file); len(got) != 3 || got[2].Issue != 7 {
 		t.Errorf("entries %+v, want #7 once, third", got)
 	}
 
@@ -547,7 +549,7 @@ func TestDistill(t *testing.T) {
 	if got := l.h.card(first)["Status"]; got != "Ready" {
 		t.Errorf("the distill issue is %q on the board, want Ready", got)
 	}
-	if !outerloop.IsDistill(&gql.Issue{Author: actionsBot, Labels: labels(first), Body: first.Body}, trust) {
+	if !plan.IsDistill(&gql.Issue{Author: actionsBot, Labels: labels(first), Body: first.Body}, trust) {
 		t.Errorf("IsDistill does not know the distill issue it opened")
 	}
 

@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/outerloop"
+	"github.com/nanobots/nanobots/outerloop/plan"
 )
 
 // TestNewUserFirstCycles follows a new user: init, three issues filed
@@ -61,7 +61,7 @@ func TestNewUserFirstCycles(t *testing.T) {
 	if !slices.Contains(labels(gated), "summon-human") || len(gated.Assignees) != 1 || gated.Assignees[0].Login != "octo" {
 		t.Errorf("gated item: labels %v, %d assignees; want summon-human and @octo", labels(gated), len(gated.Assignees))
 	}
-	if slices.ContainsFunc(res.Plan.Actions, func(a outerloop.Action) bool { return a.Kind == outerloop.Dispatch }) {
+	if slices.ContainsFunc(res.Plan.Actions, func(a plan.Action) bool { return a.Kind == plan.Dispatch }) {
 		t.Errorf("the first cycle dispatched; the Ready item is dispatched on the next")
 	}
 

@@ -8,19 +8,17 @@ import (
 	"time"
 
 	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/ledger"
+	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 )
-
-// AgentBranchPrefix is where claude-code-action pushes work for issue N:
-// claude/issue-N-<timestamp>.
-const AgentBranchPrefix = "claude/issue-"
 
 // Observe reads one snapshot of GitHub for the policy's board and
 // repository: the board pages (100 items a page, the small reads folded into
 // the first), then, in one more request per 50 issues, the details of every
 // item the plan may act on and of new inbox issues, and, only when a form
 // names blockers that are not on the board, one request for their states.
-func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time) (*Snapshot, error) {
+func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time) (*plan.Snapshot, error) {
 	cfg := p.Config
 	cy, err := gql.ReadCycle(ctx, q, gql.CycleQuery{
 		OwnerType:   gql.OwnerType(cfg.Project.OwnerType),
@@ -29,21 +27,22 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		Repo:        cfg.Repo,
 		InboxLabel:  cfg.Labels.Inbox,
 		StatusLabel: policy.LabelStatus,
-		RefPrefix:   AgentBranchPrefix,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{
-		Repo:      cfg.Repo,
-		Viewer:    cy.Viewer,
-		Board:     cy.Board,
-		States:    map[int]string{},
-		Pinned:    cy.Pinned,
-		Refs:      cy.Refs,
-		Requests:  cy.Requests,
-		Points:    cy.Board.Points,
-		Remaining: cy.Board.Remaining,
+	trust := ledger.Trust{Dispatcher: cfg.Dispatcher}
+	s := &plan.Snapshot{
+		Repo:          cfg.Repo,
+		DefaultBranch: cy.DefaultBranch,
+		Viewer:        cy.Viewer,
+		Trust:         trust,
+		Board:         cy.Board,
+		States:        map[int]string{},
+		Forms:         map[string]policy.Form{},
+		StatusIssue:   trust.StatusIssue(cy.StatusIssues),
+		Pinned:        cy.Pinned,
+		Remaining:     cy.Board.Remaining,
 	}
 	onBoard := map[string]bool{}
 	var ids []string
@@ -54,9 +53,9 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		}
 		onBoard[c.ID] = true
 		s.States[c.Number] = c.State
-		item := &Item{Item: it}
+		item := &plan.Item{Item: it}
 		s.Items = append(s.Items, item)
-		if needsDetails(it, cfg.Labels.SummonHuman, now) {
+		if plan.NeedsDetails(it, cfg.Labels.SummonHuman, now) {
 			ids = append(ids, c.ID)
 		}
 	}
@@ -66,9 +65,7 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 			newIDs = append(newIDs, ref.ID)
 		}
 	}
-	issues, n, points, err := gql.ReadIssues(ctx, q, append(ids, newIDs...))
-	s.Requests += n
-	s.Points += points
+	issues, _, _, err := gql.ReadIssues(ctx, q, append(ids, newIDs...))
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +74,7 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		is := &issues[i]
 		byID[is.ID] = is
 		s.States[is.Number] = is.State
+		s.Forms[is.ID] = policy.ParseForm(is.Body, p.Rubric)
 	}
 	for _, it := range s.Items {
 		it.Issue = byID[it.Content.ID]
@@ -87,10 +85,28 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		}
 	}
 
+	// The agent's branches of the items the loop dispatched and has not
+	// finished: the current attempt's, and an earlier attempt's a retry
+	// may start from.
+	var dispatched []int
+	for _, it := range s.Items {
+		switch it.Status() {
+		case policy.StatusReady, policy.StatusInProgress, policy.StatusInReview:
+			if it.Issue != nil && ledger.Last(trust.Notes(it.Issue), ledger.MarkDispatch) != nil {
+				dispatched = append(dispatched, it.Number())
+			}
+		}
+	}
+	if len(dispatched) > 0 {
+		if s.Branches, err = gql.AgentBranches(ctx, q, cfg.Repo, plan.AgentBranchPrefix, dispatched); err != nil {
+			return nil, err
+		}
+	}
+
 	// The states of blockers that are not on the board.
 	var unknown []int
 	for _, is := range issues {
-		for _, b := range policy.ParseForm(is.Body, p.Rubric).BlockedBy(cfg.Repo) {
+		for _, b := range s.Forms[is.ID].BlockedBy(cfg.Repo) {
 			if _, ok := s.States[b]; !ok && !slices.Contains(unknown, b) {
 				unknown = append(unknown, b)
 			}
@@ -99,7 +115,6 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		states, err := gql.IssueStates(ctx, q, cfg.Repo, unknown)
-		s.Requests++
 		if err != nil {
 			return nil, err
 		}
@@ -108,28 +123,8 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		}
 	}
 
-	trust := Trust{Dispatcher: cfg.Dispatcher}
-	for i := range cy.StatusIssues {
-		is := &cy.StatusIssues[i]
-		if !trust.Trusted(is.Author) || !hasMarker(is.Body, MarkStatus) {
-			continue
-		}
-		// Prefer an open one; among those, the oldest (they come oldest first).
-		if s.StatusIssue == nil || (s.StatusIssue.State != "OPEN" && is.State == "OPEN") {
-			s.StatusIssue = is
-		}
-	}
 	if s.Viewer == "" {
 		return nil, fmt.Errorf("GitHub did not say whose the token is")
 	}
 	return s, nil
-}
-
-func hasMarker(text, kind string) bool {
-	for _, m := range ParseMarkers(text) {
-		if m.Kind == kind {
-			return true
-		}
-	}
-	return false
 }

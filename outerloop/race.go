@@ -9,6 +9,8 @@ import (
 
 	"github.com/nanobots/nanobots/gql"
 	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots/nanobots/ledger"
+	"github.com/nanobots/nanobots/outerloop/plan"
 )
 
 // Two cycles may run at once: the workflow's concurrency group failed, or a
@@ -32,7 +34,7 @@ import (
 // when it planned (newer than the newest it read). The inner workflow waits
 // a few seconds and starts the agent only if its triggering comment still
 // exists. cl posted the comments and deletes them.
-func (a *applier) withdrawDuplicates(ctx context.Context, cl *ghclient.Client, sent []*Done, posted map[*Done]int64) error {
+func (a *applier) withdrawDuplicates(ctx context.Context, cl *ghclient.Client, sent []*plan.Done, posted map[*plan.Done]int64) error {
 	var ids []string
 	for _, d := range sent {
 		if posted[d] != 0 && !slices.Contains(ids, d.IssueID) {
@@ -50,7 +52,7 @@ func (a *applier) withdrawDuplicates(ctx context.Context, cl *ghclient.Client, s
 	for i := range fresh {
 		byID[fresh[i].ID] = &fresh[i]
 	}
-	trust := Trust{Dispatcher: a.p.Config.Dispatcher}
+	trust := a.s.Trust
 	owner, repo := splitRepo(a.s.Repo)
 	for _, d := range sent {
 		mine := posted[d]
@@ -58,10 +60,10 @@ func (a *applier) withdrawDuplicates(ctx context.Context, cl *ghclient.Client, s
 			continue
 		}
 		notes := trust.Notes(byID[d.IssueID])
-		var first *Note
+		var first *ledger.Note
 		if m := workMarker(d.Body); m.Kind != "" {
 			first = firstOfSameWork(notes, m, mine)
-		} else if ms := ParseMarkers(d.Body); len(ms) > 0 {
+		} else if ms := ledger.ParseMarkers(d.Body); len(ms) > 0 {
 			first = firstUnseen(notes, ms[0], a.seen[d.Issue], mine)
 		}
 		if first == nil {
@@ -78,7 +80,7 @@ func (a *applier) withdrawDuplicates(ctx context.Context, cl *ghclient.Client, s
 
 // firstUnseen returns the trusted note with the marker m in a comment newer
 // than seen (the newest the cycle read when it planned) and older than mine.
-func firstUnseen(notes []Note, m Marker, seen, mine int64) *Note {
+func firstUnseen(notes []ledger.Note, m ledger.Marker, seen, mine int64) *ledger.Note {
 	for i := range notes {
 		n := &notes[i]
 		if id := n.Comment.DatabaseID; id > seen && id < mine && n.Marker.String() == m.String() {
@@ -88,33 +90,28 @@ func firstUnseen(notes []Note, m Marker, seen, mine int64) *Note {
 	return nil
 }
 
-// workMarker is the marker that says what a dispatch or nudge body asks for.
-func workMarker(body string) Marker {
-	for _, m := range ParseMarkers(body) {
-		if m.Kind == MarkDispatch || m.Kind == MarkAskPR {
+// workMarker is the marker that says what a dispatch body asks for.
+func workMarker(body string) ledger.Marker {
+	for _, m := range ledger.ParseMarkers(body) {
+		if m.Kind == ledger.MarkDispatch {
 			return m
 		}
 	}
-	return Marker{}
+	return ledger.Marker{}
 }
 
 // firstOfSameWork returns the trusted note, in a comment older than the
 // comment numbered mine, that asks for the same work as m: a dispatch of
-// the same attempt (or a later one), or a request for a pull request from
-// the same branch.
-func firstOfSameWork(notes []Note, m Marker, mine int64) *Note {
+// the same attempt (or a later one).
+func firstOfSameWork(notes []ledger.Note, m ledger.Marker, mine int64) *ledger.Note {
 	for i := range notes {
 		n := &notes[i]
 		if n.Comment.DatabaseID == 0 || n.Comment.DatabaseID >= mine || n.Kind != m.Kind {
 			continue
 		}
 		switch m.Kind {
-		case MarkDispatch:
+		case ledger.MarkDispatch:
 			if n.Int("attempt") >= m.Int("attempt") {
-				return n
-			}
-		case MarkAskPR:
-			if n.Fields["branch"] == m.Fields["branch"] {
 				return n
 			}
 		}
@@ -127,7 +124,7 @@ func firstOfSameWork(notes []Note, m Marker, mine int64) *Note {
 // a trusted login created before it: another cycle at the same time. When
 // there is one, it closes mine, without its labels, and returns the other;
 // otherwise it returns nil.
-func firstOpenIssue(ctx context.Context, cl *ghclient.Client, owner, repo, label, kind string, mine *github.Issue, trust Trust) (*github.Issue, error) {
+func firstOpenIssue(ctx context.Context, cl *ghclient.Client, owner, repo, label, kind string, mine *github.Issue, trust ledger.Trust) (*github.Issue, error) {
 	list, _, err := cl.REST.Issues.ListByRepo(ctx, owner, repo, &github.IssueListByRepoOptions{
 		Labels: []string{label}, State: "open", Sort: "created", Direction: "asc",
 		ListOptions: github.ListOptions{PerPage: 10},
@@ -137,7 +134,7 @@ func firstOpenIssue(ctx context.Context, cl *ghclient.Client, owner, repo, label
 	}
 	for _, is := range list {
 		if is.GetNumber() >= mine.GetNumber() || is.IsPullRequest() ||
-			!trust.Trusted(gql.Actor{Login: is.GetUser().GetLogin(), Type: is.GetUser().GetType()}) || !hasMarker(is.GetBody(), kind) {
+			!trust.Trusted(gql.Actor{Login: is.GetUser().GetLogin(), Type: is.GetUser().GetType()}) || !ledger.HasMarker(is.GetBody(), kind) {
 			continue
 		}
 		_, _, err := cl.REST.Issues.Edit(ctx, owner, repo, mine.GetNumber(), &github.IssueRequest{
@@ -155,7 +152,7 @@ func firstOpenIssue(ctx context.Context, cl *ghclient.Client, owner, repo, label
 // when another cycle running at the same time announced the same items
 // first, in a comment this one had not seen, it deletes its own and returns
 // true. The maintainers were mentioned twice, but the issue says it once.
-func twinAnnouncement(ctx context.Context, c Clients, s *Snapshot, trust Trust, issueID string, mine gql.Comment) (bool, error) {
+func twinAnnouncement(ctx context.Context, c Clients, s *plan.Snapshot, trust ledger.Trust, issueID string, mine gql.Comment) (bool, error) {
 	fresh, _, _, err := gql.ReadIssues(ctx, c.Dispatch, []string{issueID})
 	if err != nil || len(fresh) == 0 {
 		return false, err
@@ -182,8 +179,8 @@ func twinAnnouncement(ctx context.Context, c Clients, s *Snapshot, trust Trust, 
 // neededIn lists the items a status issue comment announces.
 func neededIn(body string) []string {
 	var out []string
-	for _, m := range ParseMarkers(body) {
-		if m.Kind == MarkNeeded {
+	for _, m := range ledger.ParseMarkers(body) {
+		if m.Kind == ledger.MarkNeeded {
 			out = append(out, m.Fields["issue"])
 		}
 	}

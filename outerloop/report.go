@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/nanobots/nanobots/outerloop/plan"
 )
 
 // WriteText writes the cycle as a person reads it in a terminal or an
@@ -15,9 +17,9 @@ func (r *Result) WriteText(w io.Writer) error {
 	case len(r.Plan.Actions) == 0:
 		b.WriteString("nothing to do: no writes\n")
 	case r.DryRun:
-		fmt.Fprintf(&b, "dry run: %s planned, nothing written\n", plural(len(r.Plan.Actions), "action"))
+		fmt.Fprintf(&b, "dry run: %s planned, nothing written\n", plan.Plural(len(r.Plan.Actions), "action"))
 	case r.Held != "":
-		fmt.Fprintf(&b, "%s planned, held: %s\n", plural(len(r.Plan.Actions), "action"), r.Held)
+		fmt.Fprintf(&b, "%s planned, held: %s\n", plan.Plural(len(r.Plan.Actions), "action"), r.Held)
 	}
 	steps := r.steps()
 	for i, a := range r.Plan.Actions {
@@ -63,7 +65,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "schedule: %s\n", r.KeepAlive.Why)
 	}
 	fmt.Fprintf(&b, "in progress: %d of %d; cost: %s, %d GraphQL points (%d left this hour)\n",
-		r.Plan.WIP, r.Plan.WIPLimit, plural(r.Requests, "request"), r.Points, r.Remaining)
+		r.Plan.WIP, r.Plan.WIPLimit, plan.Plural(r.Requests, "request"), r.Points, r.Remaining)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -77,7 +79,7 @@ func (r *Result) WriteSummary(w io.Writer) error {
 		title += " (dry run)"
 	}
 	fmt.Fprintf(&b, "### %s\n\n%s · [board](%s) · as @%s · %s, %d GraphQL points (%d left)\n\n",
-		title, r.Repo, r.Board, r.Viewer, plural(r.Requests, "request"), r.Points, r.Remaining)
+		title, r.Repo, r.Board, r.Viewer, plan.Plural(r.Requests, "request"), r.Points, r.Remaining)
 	if len(r.Plan.Actions) == 0 {
 		b.WriteString("Nothing to do: no writes.\n")
 	} else {
@@ -119,7 +121,7 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	if h := r.Heartbeat; h != nil {
 		name := "Status issue"
 		if h.URL != "" {
-			name = fmt.Sprintf("[Status issue #%d](%s)", h.Issue, h.URL)
+			name = fmt.Sprintf("[plan.Status issue #%d](%s)", h.Issue, h.URL)
 		}
 		fmt.Fprintf(&b, "\n**%s:** %s\n", name, cell(h.Status.Summary))
 	}
@@ -128,8 +130,8 @@ func (r *Result) WriteSummary(w io.Writer) error {
 }
 
 // steps maps each carried-out action's place in the plan to its outcome.
-func (r *Result) steps() map[int]Done {
-	out := make(map[int]Done, len(r.Done))
+func (r *Result) steps() map[int]plan.Done {
+	out := make(map[int]plan.Done, len(r.Done))
 	for _, d := range r.Done {
 		out[d.Step] = d
 	}
@@ -141,11 +143,4 @@ func cell(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	s = strings.ReplaceAll(s, "|", `\|`)
 	return strings.ReplaceAll(s, "<", "&lt;")
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -14,8 +14,10 @@ import (
 
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // The story the reliability tests play, one cron cycle every 30 minutes with
@@ -233,8 +235,8 @@ func snapshotState(h *harness) state {
 	}
 	for i, is := range statusIssuesLocked(h) {
 		for _, c := range is.Comments {
-			for _, m := range outerloop.ParseMarkers(c.Body) {
-				if m.Kind == outerloop.MarkNeeded {
+			for _, m := range ledger.ParseMarkers(c.Body) {
+				if m.Kind == ledger.MarkNeeded {
 					st.Status[i].Announced = append(st.Status[i].Announced, c.Author.Login+": "+title[h.repo.Issue(m.Int("issue"))])
 				}
 			}
@@ -245,8 +247,8 @@ func snapshotState(h *harness) state {
 		st.Pinned = append(st.Pinned, title[is])
 	}
 	if head := h.repo.Head("nanobots/learnings"); head != nil {
-		if b, ok := head.Files[outerloop.LearningsFile]; ok {
-			for _, e := range outerloop.LearnedEntries(string(b.Content)) {
+		if b, ok := head.Files[plan.LearningsFile]; ok {
+			for _, e := range plan.LearnedEntries(string(b.Content)) {
 				st.Learnings = append(st.Learnings, title[h.repo.Issue(e.Issue)]+" by "+title[h.repo.Issue(e.PR)])
 			}
 		}
@@ -255,7 +257,7 @@ func snapshotState(h *harness) state {
 	// may change; each must be there once.
 	sort.Strings(st.Learnings)
 	if head := h.repo.Head(h.repo.DefaultBranch); head != nil {
-		if _, ok := head.Files[outerloop.LearningsFile]; ok {
+		if _, ok := head.Files[plan.LearningsFile]; ok {
 			st.Learnings = append(st.Learnings, "(LEARNINGS.md on the default branch)")
 		}
 	}
@@ -279,9 +281,9 @@ func commentKinds(is *ghsim.Issue) []string {
 	var out []string
 	for _, c := range is.Comments {
 		var kinds []string
-		for _, m := range outerloop.ParseMarkers(c.Body) {
+		for _, m := range ledger.ParseMarkers(c.Body) {
 			k := m.Kind
-			if a := m.Fields["attempt"]; a != "" && m.Kind == outerloop.MarkDispatch {
+			if a := m.Fields["attempt"]; a != "" && m.Kind == ledger.MarkDispatch {
 				k += "#" + a
 			}
 			kinds = append(kinds, k)

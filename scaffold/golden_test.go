@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // report renders a Result the way the CLI prints it, diffs included, so a

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"text/template"
 
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/templates"
 )
 

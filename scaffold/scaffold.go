@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 )
 
 // ConfigPath and TriagePath are where a repository keeps the values its
@@ -50,7 +50,11 @@ func LoadConfig(dir string) (c policy.Config, exists bool, err error) {
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		return policy.Config{}, false, nil
 	}
-	c, err = policy.Load(p)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return policy.Config{}, true, fmt.Errorf("read config: %w", err)
+	}
+	c, err = policy.Parse(p, data)
 	return c, true, err
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/setup"
+	"github.com/nanobots/nanobots/setup"
 )
 
 type bootstrapOptions struct {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/version"
-	"github.com/nanobots/nanobots/outerloop/setup"
+	"github.com/nanobots/nanobots/setup"
 )
 
 type doctorOptions struct {

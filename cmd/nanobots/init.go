@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nanobots/nanobots/internal/version"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 )
 

@@ -21,6 +21,7 @@ type simOptions struct {
 	agentEvery  time.Duration
 	tour        bool
 	bare        bool
+	users       []string
 }
 
 func newSimCmd(s streams) *cobra.Command {
@@ -47,11 +48,19 @@ With --bare, the world is as a repository finds it before "nanobots
 bootstrap": the board is new (Status has only GitHub's Todo, In Progress and
 Done; no Priority or Size), not linked to octo/demo, and none of the loop's
 labels or its status issue exist. Try "nanobots doctor" and "nanobots
-bootstrap" against it from a repository initialised for octo/demo.`,
+bootstrap" against it from a repository initialised for octo/demo.
+
+People: the token sim-LOGIN authenticates as LOGIN (an unknown login is
+refused, 401), a token that starts with ghs_ as github-actions[bot] with the
+outer workflow's GITHUB_TOKEN permissions (no Projects), and any other token
+as octo. --user LOGIN:ROLE adds a person with that role on octo/demo (none,
+read, triage, write, maintain or admin); the simulator enforces GitHub's
+permissions for each.`,
 		Example: `  nanobots sim
   nanobots sim --listen 127.0.0.1:8080 --agent scripted
   nanobots sim --tour
-  nanobots sim --bare`,
+  nanobots sim --bare
+  nanobots sim --user eve:none --user tess:triage --user max:maintain`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return simRun(cmd.Context(), s, opts)
@@ -65,6 +74,7 @@ bootstrap" against it from a repository initialised for octo/demo.`,
 	f.DurationVar(&opts.agentEvery, "agent-every", 2*time.Second, "how often the scripted agent works its queue")
 	f.BoolVar(&opts.tour, "tour", false, "query the simulator through nanobots' client, print what it answered, and exit")
 	f.BoolVar(&opts.bare, "bare", false, "serve the demo world before bootstrap: a new board, no loop labels, no status issue")
+	f.StringArrayVar(&opts.users, "user", nil, "add a person `LOGIN:ROLE` to octo/demo (role: none, read, triage, write, maintain, admin; repeatable); their token is sim-LOGIN")
 	return cmd
 }
 
@@ -82,6 +92,9 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 	world := ghsim.Demo(nil)
 	if opts.bare {
 		world = ghsim.Bare(nil)
+	}
+	if err := addPeople(world, opts.users); err != nil {
+		return err
 	}
 	srv, err := ghsim.New(world)
 	if err != nil {
@@ -112,6 +125,10 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 		go agent.RunEvery(opts.agentEvery, done)
 	}
 	fmt.Fprintf(s.Err, "serving GitHub's REST and GraphQL APIs for octo/demo; agent: %s; Ctrl-C stops\n", opts.agent)
+	for _, u := range opts.users {
+		login, role, _ := ghsim.ParsePerson(u)
+		fmt.Fprintf(s.Err, "  %s (%s): token %s\n", login, role, ghsim.PersonToken(login))
+	}
 	if opts.bare {
 		fmt.Fprintf(s.Err, "the board is bare; in a repository initialised with\n"+
 			"  nanobots init --owner octo --owner-type user --project 1 --repo octo/demo --dispatcher octo\n"+
@@ -119,4 +136,21 @@ func simRun(ctx context.Context, s streams, opts simOptions) error {
 			"  nanobots doctor; nanobots bootstrap --link; nanobots doctor\n", url)
 	}
 	return srv.Serve(ctx, l)
+}
+
+// addPeople adds each --user LOGIN:ROLE to octo/demo.
+func addPeople(w *ghsim.World, users []string) error {
+	w.Lock()
+	r := w.Repo("octo/demo")
+	w.Unlock()
+	for _, u := range users {
+		login, role, err := ghsim.ParsePerson(u)
+		if err != nil {
+			return fmt.Errorf("--user %w", err)
+		}
+		if _, err := w.AddPerson(r, login, role); err != nil {
+			return fmt.Errorf("--user %q: %w", u, err)
+		}
+	}
+	return nil
 }

@@ -19,7 +19,8 @@ import (
 	"github.com/nanobots/nanobots/internal/ghclient"
 	"github.com/nanobots/nanobots/internal/ghsim"
 	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/policy"
+	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
 )
 
@@ -189,7 +190,7 @@ func summary(w io.Writer, world *ghsim.World, repo *ghsim.Repo) error {
 	}
 	fmt.Fprintln(w, "\n══ .nanobots/LEARNINGS.md on the nanobots/learnings branch ══")
 	if head := repo.Head("nanobots/learnings"); head != nil {
-		if b, ok := head.Files[outerloop.LearningsFile]; ok {
+		if b, ok := head.Files[plan.LearningsFile]; ok {
 			fmt.Fprintln(w, strings.TrimSpace(string(b.Content)))
 		}
 	}

@@ -3,6 +3,8 @@ package ghsim
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/nanobots/nanobots/internal/ghsim/gqlengine"
@@ -43,6 +45,14 @@ func (g *gq) issueFields(typ string, is *Issue, name string, args map[string]any
 			return nil, true, nil
 		}
 		return g.owner(is.Author), true, nil
+	case "editor":
+		if is.Editor == nil {
+			return nil, true, nil
+		}
+		return g.owner(is.Editor), true, nil
+	case "userContentEdits":
+		v, err := g.userContentEdits(is, args)
+		return v, true, err
 	case "authorAssociation":
 		return association(r, is.Author), true, nil
 	case "repository":
@@ -123,16 +133,15 @@ func (o issueObj) Field(ctx context.Context, name string, args map[string]any) (
 	return nil, g.notSimulated("Issue", name)
 }
 
-// timeline gives an issue's cross-references from pull requests: every PR
-// whose body mentions #N, with willCloseTarget when a closing keyword does.
-// Other event types are not simulated and come back empty.
+// timeline gives an issue's cross-references from pull requests (every PR
+// whose body mentions #N, with willCloseTarget when a closing keyword does)
+// and its label events, in the order they happened. Other event types are
+// not simulated and come back empty.
 func (g *gq) timeline(is *Issue, args map[string]any) (any, error) {
 	types := argStrings(args, "itemTypes")
-	want := len(types) == 0
-	for _, t := range types {
-		want = want || t == "CROSS_REFERENCED_EVENT"
-	}
-	var events []any
+	wants := func(typ string) bool { return len(types) == 0 || slices.Contains(types, typ) }
+	want := wants("CROSS_REFERENCED_EVENT")
+	var items []timelineItem
 	if want {
 		mention := fmt.Sprintf("#%d", is.Number)
 		for _, pr := range is.Repo.Issues {
@@ -145,12 +154,18 @@ func (g *gq) timeline(is *Issue, args map[string]any) (any, error) {
 					closes = closes || n == is.Number
 				}
 			}
-			events = append(events, gqlengine.NewRecord("CrossReferencedEvent", map[string]any{
+			items = append(items, timelineItem{pr.CreatedAt, gqlengine.NewRecord("CrossReferencedEvent", map[string]any{
 				"id": "CRE_" + pr.NodeID, "createdAt": gtime(pr.CreatedAt), "referencedAt": gtime(pr.CreatedAt),
 				"willCloseTarget": closes, "isCrossRepository": false,
 				"source": pullObj{g, pr}, "target": issueObj{g, is}, "actor": g.owner(pr.Author),
-			}))
+			})})
 		}
+	}
+	items = append(items, g.labelEvents(is, wants("LABELED_EVENT"), wants("UNLABELED_EVENT"))...)
+	sort.SliceStable(items, func(i, j int) bool { return items[i].at.Before(items[j].at) })
+	events := make([]any, 0, len(items))
+	for _, it := range items {
+		events = append(events, it.item)
 	}
 	return gqlengine.NewConnection("IssueTimelineItemsConnection", events, args)
 }
@@ -205,10 +220,13 @@ func (o pullObj) Field(ctx context.Context, name string, args map[string]any) (a
 	case "baseRefName":
 		return pr.Base, nil
 	case "headRefOid":
-		if sha, ok := r.Branches[pr.Head]; ok && !pr.Merged {
-			return sha, nil
-		}
-		return pr.HeadSHA, nil
+		return pr.headSHA(r), nil
+	case "isCrossRepository":
+		return pr.headRepo(r) != r, nil
+	case "headRepositoryOwner":
+		return g.owner(pr.headRepo(r).Owner), nil
+	case "headRepository":
+		return repoObj{g, pr.headRepo(r)}, nil
 	case "mergeCommit":
 		if pr.MergeCommitSHA == "" {
 			return nil, nil
@@ -225,12 +243,9 @@ func (o pullObj) Field(ctx context.Context, name string, args map[string]any) (a
 		}
 		return conn("IssueConnection", out, func(t *Issue) any { return issueObj{g, t} }, args)
 	case "commits":
-		sha := pr.HeadSHA
-		if cur, ok := r.Branches[pr.Head]; ok && !pr.Merged {
-			sha = cur
-		}
+		sha := pr.headSHA(r)
 		var commits []*Commit
-		if cm := r.Commits[sha]; cm != nil {
+		if cm := pr.headRepo(r).Commits[sha]; cm != nil {
 			commits = append(commits, cm)
 		}
 		return conn("PullRequestCommitConnection", commits, func(cm *Commit) any {

@@ -17,6 +17,15 @@ func forbiddenf(format string, args ...any) error {
 	return gqlengine.Errorf("FORBIDDEN", format, args...)
 }
 
+// refusef is forbiddenf for a person; an installation token gets GitHub's
+// "Resource not accessible by integration" instead.
+func (g *gq) refusef(format string, args ...any) error {
+	if g.c.app() {
+		return forbiddenf(integrationRefusal)
+	}
+	return forbiddenf(format, args...)
+}
+
 func unprocessable(format string, args ...any) error {
 	return gqlengine.Errorf("UNPROCESSABLE", format, args...)
 }
@@ -41,6 +50,9 @@ func (g *gq) writableProject(id string) (*Project, error) {
 	p, err := lookup[*Project](g, id)
 	if err != nil || !g.canSeeProject(p) {
 		return nil, notFoundf("Could not resolve to a node with the global id of '%s'", id)
+	}
+	if !g.canWriteProject(p) {
+		return nil, g.refusef("%s does not have permission to update this project.", g.c.login())
 	}
 	return p, nil
 }
@@ -95,7 +107,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		}
 		if name == "clearProjectV2ItemFieldValue" {
 			delete(it.Values, f)
-		} else if err := setValue(it, f, in["value"], g.w.Now()); err != nil {
+		} else if err := setValue(it, f, in["value"], g.w.Now(), g.c.user); err != nil {
 			return nil, err
 		}
 		it.UpdatedAt = g.w.Now()
@@ -145,6 +157,9 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		if err != nil || !g.canSeeProject(f.Project) {
 			return nil, notFoundf("Could not resolve to a node with the global id of '%s'", argString(in, "fieldId"))
 		}
+		if !g.canWriteProject(f.Project) {
+			return nil, g.refusef("%s does not have permission to update this project.", g.c.login())
+		}
 		if n := argString(in, "name"); n != "" && n != f.Name {
 			if f.Project.FieldByName(n) != nil {
 				return nil, unprocessable("Name has already been taken")
@@ -170,7 +185,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 			return nil, err
 		}
 		if !g.c.can(r, "admin") && !g.c.can(r, "write") {
-			return nil, forbiddenf("%s does not have permission to link this repository.", g.c.login())
+			return nil, g.refusef("%s does not have permission to link this repository.", g.c.login())
 		}
 		linked := false
 		for _, x := range p.Repos {
@@ -200,8 +215,8 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		if err != nil {
 			return nil, err
 		}
-		if c.Author != g.c.user && !g.c.can(c.Issue.Repo, "triage") {
-			return nil, forbiddenf("%s does not have the correct permissions to execute `UpdateIssueComment`", g.c.login())
+		if c.Author != g.c.user && !g.c.can(c.Issue.Repo, "write") {
+			return nil, g.refusef("%s does not have the correct permissions to execute `UpdateIssueComment`", g.c.login())
 		}
 		c.Body, c.UpdatedAt = argString(in, "body"), g.w.Now()
 		return payload("UpdateIssueCommentPayload", cid, map[string]any{"issueComment": commentObj{g, c}}), nil
@@ -212,27 +227,19 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 			return nil, err
 		}
 		if !g.c.can(is.Repo, "triage") {
-			return nil, forbiddenf("%s does not have the correct permissions to execute `%s`", g.c.login(), strings.ToUpper(name[:1])+name[1:])
+			return nil, g.refusef("%s does not have the correct permissions to execute `%s`", g.c.login(), strings.ToUpper(name[:1])+name[1:])
 		}
 		for _, id := range argStrings(in, "labelIds") {
 			l, err := lookup[*Label](g, id)
 			if err != nil {
 				return nil, err
 			}
-			has := hasAllLabels(is, []string{l.Name})
-			switch {
-			case name == "addLabelsToLabelable" && !has:
-				is.Labels = append(is.Labels, l)
-			case name == "removeLabelsFromLabelable" && has:
-				for i, x := range is.Labels {
-					if x == l {
-						is.Labels = append(is.Labels[:i:i], is.Labels[i+1:]...)
-						break
-					}
-				}
+			if name == "addLabelsToLabelable" {
+				g.w.labelIssue(is, l, g.c.user)
+			} else {
+				g.w.unlabelIssue(is, l, g.c.user)
 			}
 		}
-		is.UpdatedAt = g.w.Now()
 		return payload(strings.ToUpper(name[:1])+name[1:]+"Payload", cid, map[string]any{"labelable": g.issueOrPull(is)}), nil
 
 	case "addAssigneesToAssignable":
@@ -241,7 +248,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 			return nil, err
 		}
 		if !g.c.can(is.Repo, "triage") {
-			return nil, forbiddenf("%s does not have the correct permissions to execute `AddAssigneesToAssignable`", g.c.login())
+			return nil, g.refusef("%s does not have the correct permissions to execute `AddAssigneesToAssignable`", g.c.login())
 		}
 		var logins []string
 		for _, id := range argStrings(in, "assigneeIds") {
@@ -261,7 +268,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		}
 		r := is.Repo
 		if !g.c.can(r, "write") {
-			return nil, forbiddenf("%s does not have the correct permissions to execute `%s`", g.c.login(), strings.ToUpper(name[:1])+name[1:])
+			return nil, g.refusef("%s does not have the correct permissions to execute `%s`", g.c.login(), strings.ToUpper(name[:1])+name[1:])
 		}
 		idx := -1
 		for i, p := range r.Pinned {
@@ -294,7 +301,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 		if g.c.can(r, "triage") {
 			for _, id := range argStrings(in, "labelIds") {
 				if l, err := lookup[*Label](g, id); err == nil {
-					is.Labels = append(is.Labels, l)
+					g.w.labelIssue(is, l, g.c.user)
 				}
 			}
 		}
@@ -306,7 +313,7 @@ func (m mutationRoot) Field(ctx context.Context, name string, args map[string]an
 			return nil, err
 		}
 		if is.Author != g.c.user && !g.c.can(is.Repo, "triage") {
-			return nil, forbiddenf("%s does not have the correct permissions to execute `%s`", g.c.login(), strings.ToUpper(name[:1])+name[1:])
+			return nil, g.refusef("%s does not have the correct permissions to execute `%s`", g.c.login(), strings.ToUpper(name[:1])+name[1:])
 		}
 		if name == "closeIssue" {
 			reason := strings.ToLower(argString(in, "stateReason"))
@@ -344,7 +351,7 @@ func optionSpecs(raw any) ([]OptionSpec, error) {
 
 // setValue sets an item's value as updateProjectV2ItemFieldValue does: the
 // value's one key must fit the field's type.
-func setValue(it *Item, f *Field, raw any, now time.Time) error {
+func setValue(it *Item, f *Field, raw any, now time.Time, by *User) error {
 	v, _ := raw.(map[string]any)
 	fv := FieldValue{}
 	switch f.DataType {
@@ -380,10 +387,10 @@ func setValue(it *Item, f *Field, raw any, now time.Time) error {
 	default:
 		return unprocessable("Field %q of type %s cannot be updated with updateProjectV2ItemFieldValue", f.Name, f.DataType)
 	}
-	fv.UpdatedAt = now
+	fv.UpdatedAt, fv.By = now, by
 	it.Values[f] = fv
 	if fv.OptionID != "" {
-		it.record(f, fv.OptionID, now)
+		it.record(f, fv.OptionID, now, by)
 	}
 	return nil
 }
@@ -401,7 +408,7 @@ func (g *gq) createCommitOnBranch(in map[string]any, cid string) (any, error) {
 		return nil, notFoundf("Could not resolve to a Repository with the name '%s'.", argString(br, "repositoryNameWithOwner"))
 	}
 	if !g.c.can(r, "write") {
-		return nil, forbiddenf("%s does not have the correct permissions to execute `CreateCommitOnBranch`", g.c.login())
+		return nil, g.refusef("%s does not have the correct permissions to execute `CreateCommitOnBranch`", g.c.login())
 	}
 	branch := argString(br, "branchName")
 	head := r.Head(branch)

@@ -42,7 +42,7 @@ func (o projectObj) Field(ctx context.Context, name string, args map[string]any)
 	case "owner":
 		return g.owner(p.Owner), nil
 	case "viewerCanUpdate":
-		return g.canSeeProject(p) && g.hasScope("project"), nil
+		return g.canSeeProject(p) && g.canWriteProject(p) && g.hasScope("project"), nil
 	case "fields":
 		return conn("ProjectV2FieldConfigurationConnection", p.Fields, func(f *Field) any { return fieldObj{g, f} }, args)
 	case "field":
@@ -236,6 +236,11 @@ func (o fieldValueObj) Field(ctx context.Context, name string, args map[string]a
 		}
 		return gtime(o.it.UpdatedAt), nil
 	case "creator":
+		// Who set the value; a built-in value (Title, Labels…) and one the
+		// world set without an actor read as the board's owner.
+		if v, ok := o.it.Values[f]; ok && v.By != nil {
+			return g.owner(v.By), nil
+		}
 		return g.owner(o.it.Project.Owner), nil
 	case "text":
 		if f.DataType == "TITLE" {

@@ -92,6 +92,11 @@ func (g *gq) hasScope(scope string) bool {
 
 // needProjectScope is GitHub's answer to a token without the project scope.
 func (g *gq) needProjectScope(write bool) error {
+	if g.c.app() {
+		// GITHUB_TOKEN "is scoped to the repository level and cannot
+		// access Projects" (research/github-api.md §1.6).
+		return forbiddenf(integrationRefusal)
+	}
 	want := "read:project"
 	if write {
 		want = "project"
@@ -111,10 +116,10 @@ func (g *gq) needProjectScope(write bool) error {
 // canSeeProject: a user's board is its owner's; an organization's is its
 // members'. (Public boards are out of nanobots' scope.)
 func (g *gq) canSeeProject(p *Project) bool {
-	if g.c.user == nil {
+	if g.c.user == nil || g.c.app() {
 		return false
 	}
-	if p.Owner == g.c.user {
+	if p.Owner == g.c.user || p.Collaborators[strings.ToLower(g.c.user.Login)] != "" {
 		return true
 	}
 	return p.Owner.Type == "Organization" && g.w.IsMember(p.Owner, g.c.user)
@@ -132,6 +137,9 @@ func (q queryRoot) Field(ctx context.Context, name string, args map[string]any) 
 	case "viewer":
 		if g.c.user == nil {
 			return nil, gqlengine.Errorf("", "This endpoint requires you to be authenticated.")
+		}
+		if g.c.user.Type == "Bot" {
+			return botViewer{g.owner(g.c.user)}, nil
 		}
 		return g.owner(g.c.user), nil
 	case "user", "organization":
@@ -307,6 +315,13 @@ func (o repoObj) Field(ctx context.Context, name string, args map[string]any) (a
 		return g.c.html() + "/" + r.FullName(), nil
 	case "isPrivate":
 		return r.Private, nil
+	case "isFork":
+		return r.Parent != nil, nil
+	case "parent":
+		if r.Parent == nil || r.Parent.Private && r.Parent.Permission(g.c.login()) == "none" {
+			return nil, nil
+		}
+		return repoObj{g, r.Parent}, nil
 	case "visibility":
 		if r.Private {
 			return "PRIVATE", nil

@@ -215,6 +215,12 @@ func (w *World) addItem(p *Project, content *Issue) (*Item, error) {
 
 // SetOption sets an item's single-select value by option name.
 func (w *World) SetOption(it *Item, field, option string) error {
+	return w.SetOptionAs(it, field, option, nil)
+}
+
+// SetOptionAs sets an item's single-select value by option name, as by
+// would on the board (nil: nobody; the value then has no creator).
+func (w *World) SetOptionAs(it *Item, field, option string, by *User) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	f := it.Project.FieldByName(field)
@@ -225,9 +231,9 @@ func (w *World) SetOption(it *Item, field, option string) error {
 	if o == nil {
 		return fmt.Errorf("field %q has no option %q", field, option)
 	}
-	it.Values[f] = FieldValue{OptionID: o.ID, UpdatedAt: w.Now()}
+	it.Values[f] = FieldValue{OptionID: o.ID, UpdatedAt: w.Now(), By: by}
 	it.UpdatedAt = w.Now()
-	it.record(f, o.ID, w.Now())
+	it.record(f, o.ID, w.Now(), by)
 	return nil
 }
 

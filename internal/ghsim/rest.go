@@ -175,19 +175,10 @@ func (c *call) has(key string) bool {
 // private repository the caller cannot read is "Not Found", as on GitHub.
 func (c *call) repo(p map[string]string) (*Repo, *apiError) {
 	r := c.s.World.Repo(p["owner"] + "/" + p["repo"])
-	if r == nil || (r.Private && r.Permission(c.login()) == "none") {
+	if r == nil || (r.Private && !c.can(r, "read")) {
 		return nil, notFound()
 	}
 	return r, nil
-}
-
-// can reports whether the caller holds at least perm on r.
-func (c *call) can(r *Repo, perm string) bool {
-	rank := map[string]int{"none": 0, "read": 1, "triage": 2, "write": 3, "maintain": 4, "admin": 5}
-	if c.user == nil {
-		return false
-	}
-	return rank[r.Permission(c.login())] >= rank[perm]
 }
 
 // repoIssue finds the repository and the issue (or pull request) a route names.
@@ -285,6 +276,9 @@ var restHandlers = map[string]restHandler{
 	"pulls/get":                               getPull,
 	"pulls/create":                            createPull,
 	"pulls/merge":                             mergePull,
+	"pulls/update":                            updatePull,
+	"repos/create-fork":                       createFork,
+	"issues/list-events":                      listIssueEvents,
 	"git/list-matching-refs":                  matchingRefs,
 	"git/get-ref":                             getRef,
 	"git/create-ref":                          createRef,
@@ -308,9 +302,8 @@ func getRepo(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	m := c.repoJSON(r)
-	perm := r.Permission(c.login())
-	m["permissions"] = obj{"admin": perm == "admin", "maintain": perm == "admin" || perm == "maintain",
-		"push": c.can(r, "write"), "triage": c.can(r, "triage"), "pull": perm != "none"}
+	m["permissions"] = obj{"admin": c.can(r, "admin"), "maintain": c.can(r, "maintain"),
+		"push": c.can(r, "write"), "triage": c.can(r, "triage"), "pull": c.can(r, "read")}
 	return http.StatusOK, m
 }
 
@@ -343,7 +336,7 @@ func listCollaborators(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	if !c.can(r, "write") {
-		return 0, forbidden("Must have push access to view repository collaborators.")
+		return 0, c.refuse(http.StatusForbidden, "Must have push access to view repository collaborators.")
 	}
 	return http.StatusOK, list(page(c, collaborators(r)), func(login string) any {
 		role := r.Collaborators[login]
@@ -441,7 +434,8 @@ func tooLong(body string) *apiError {
 // applyLabels sets is's labels by name. Labels that do not exist are created
 // when the caller may triage, and dropped otherwise, as GitHub does.
 func (c *call) applyLabels(is *Issue, names []string) {
-	is.Labels = nil
+	var ls []*Label
+	seen := map[*Label]bool{}
 	for _, n := range names {
 		l := is.Repo.Labels[strings.ToLower(n)]
 		if l == nil {
@@ -450,10 +444,12 @@ func (c *call) applyLabels(is *Issue, names []string) {
 			}
 			l = c.s.World.addLabel(is.Repo, n, "ededed", "")
 		}
-		if !hasAllLabels(is, []string{l.Name}) {
-			is.Labels = append(is.Labels, l)
+		if !seen[l] {
+			seen[l] = true
+			ls = append(ls, l)
 		}
 	}
+	c.s.World.setLabels(is, ls, c.user)
 }
 
 // applyAssignees sets is's assignees; logins that cannot be assigned (not
@@ -503,6 +499,9 @@ func createIssue(c *call, p map[string]string) (int, any) {
 		Labels    json.RawMessage `json:"labels"`
 		Assignees []string        `json:"assignees"`
 	}
+	if !c.canApp("issues:write") {
+		return 0, c.refuse(http.StatusForbidden, integrationRefusal)
+	}
 	c.decode(&in)
 	title := fmt.Sprint(in.Title)
 	if strings.TrimSpace(title) == "" {
@@ -532,9 +531,12 @@ func updateIssue(c *call, p map[string]string) (int, any) {
 	if err != nil {
 		return 0, err
 	}
-	isAuthor := c.user != nil && is.Author == c.user
+	// The author edits and closes their own issue; a triager labels,
+	// assigns, closes and reopens anyone's; only write access edits the
+	// title or body of someone else's (docs: "Repository roles").
+	isAuthor := c.user != nil && is.Author == c.user && c.canApp("issues:write")
 	if !isAuthor && !c.can(r, "triage") {
-		return 0, forbidden("Must have admin rights to Repository.")
+		return 0, c.personRefused()
 	}
 	var in struct {
 		Title       *string         `json:"title"`
@@ -549,13 +551,12 @@ func updateIssue(c *call, p map[string]string) (int, any) {
 		if e := tooLong(*in.Body); e != nil {
 			return 0, e
 		}
-		if is.Body != *in.Body {
-			is.Body, is.EditedAt = *in.Body, c.s.World.Now()
-		}
 	}
-	if in.Title != nil && is.Title != *in.Title {
-		is.Title, is.EditedAt = *in.Title, c.s.World.Now()
+	edits := in.Body != nil && *in.Body != is.Body || in.Title != nil && *in.Title != is.Title
+	if edits && !isAuthor && !c.can(r, "write") {
+		return 0, c.personRefused()
 	}
+	c.s.World.editIssue(is, c.user, in.Title, in.Body)
 	switch in.State {
 	case "closed":
 		reason := in.StateReason
@@ -595,6 +596,9 @@ func createComment(c *call, p map[string]string) (int, any) {
 	r, is, err := c.repoIssue(p)
 	if err != nil {
 		return 0, err
+	}
+	if !c.canApp("issues:write") {
+		return 0, c.refuse(http.StatusForbidden, integrationRefusal)
 	}
 	var in struct {
 		Body string `json:"body"`
@@ -653,8 +657,8 @@ func updateComment(c *call, p map[string]string) (int, any) {
 	if err != nil {
 		return 0, err
 	}
-	if cm.Author != c.user && !c.can(r, "triage") {
-		return 0, forbidden("Resource not accessible by personal access token")
+	if !(cm.Author == c.user && c.canApp("issues:write")) && !c.can(r, "write") {
+		return 0, c.personRefused()
 	}
 	var in struct {
 		Body string `json:"body"`
@@ -675,8 +679,8 @@ func deleteComment(c *call, p map[string]string) (int, any) {
 	if err != nil {
 		return 0, err
 	}
-	if cm.Author != c.user && !c.can(r, "write") {
-		return 0, forbidden("Resource not accessible by personal access token")
+	if !(cm.Author == c.user && c.canApp("issues:write")) && !c.can(r, "write") {
+		return 0, c.personRefused()
 	}
 	is := cm.Issue
 	for i, x := range is.Comments {
@@ -696,7 +700,7 @@ func addLabels(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	if !c.can(r, "triage") {
-		return 0, forbidden("Resource not accessible by personal access token")
+		return 0, c.personRefused()
 	}
 	var names []string
 	var wrapped struct {
@@ -712,7 +716,6 @@ func addLabels(c *call, p map[string]string) (int, any) {
 		current = append(current, l.Name)
 	}
 	c.applyLabels(is, append(current, names...))
-	is.UpdatedAt = c.s.World.Now()
 	return http.StatusOK, list(is.Labels, func(l *Label) any { return c.labelJSON(r, l) })
 }
 
@@ -722,15 +725,10 @@ func removeLabel(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	if !c.can(r, "triage") {
-		return 0, forbidden("Resource not accessible by personal access token")
+		return 0, c.personRefused()
 	}
-	name := p["name"]
-	for i, l := range is.Labels {
-		if strings.EqualFold(l.Name, name) {
-			is.Labels = append(is.Labels[:i:i], is.Labels[i+1:]...)
-			is.UpdatedAt = c.s.World.Now()
-			return http.StatusOK, list(is.Labels, func(l *Label) any { return c.labelJSON(r, l) })
-		}
+	if l := r.Labels[strings.ToLower(p["name"])]; l != nil && c.s.World.unlabelIssue(is, l, c.user) {
+		return http.StatusOK, list(is.Labels, func(l *Label) any { return c.labelJSON(r, l) })
 	}
 	return 0, &apiError{status: http.StatusNotFound, message: "Label does not exist"}
 }
@@ -782,7 +780,7 @@ func createLabel(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	if !c.can(r, "write") {
-		return 0, forbidden("Resource not accessible by personal access token")
+		return 0, c.refuse(http.StatusNotFound, "Not Found")
 	}
 	var in struct {
 		Name, Color, Description string
@@ -820,7 +818,7 @@ func updateLabel(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	if !c.can(r, "write") {
-		return 0, forbidden("Resource not accessible by personal access token")
+		return 0, c.refuse(http.StatusNotFound, "Not Found")
 	}
 	l := r.Labels[strings.ToLower(p["name"])]
 	if l == nil {
@@ -923,7 +921,7 @@ func putContent(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	if !c.can(r, "write") {
-		return 0, &apiError{status: http.StatusNotFound, message: "Not Found"}
+		return 0, c.refuse(http.StatusNotFound, "Not Found")
 	}
 	var in struct {
 		Message, Content, SHA, Branch string
@@ -973,15 +971,16 @@ func listPulls(c *call, p map[string]string) (int, any) {
 	if state == "" {
 		state = "open"
 	}
-	head := c.query("head")
-	if _, branch, ok := strings.Cut(head, ":"); ok {
-		head = branch
+	head, headOwner := c.query("head"), ""
+	if login, branch, ok := strings.Cut(head, ":"); ok {
+		head, headOwner = branch, login
 	}
 	var out []*Issue
 	for i := len(r.Issues) - 1; i >= 0; i-- {
 		is := r.Issues[i]
 		if is.PR == nil || (state != "all" && is.State != state) ||
-			(head != "" && is.PR.Head != head) || (c.query("base") != "" && is.PR.Base != c.query("base")) {
+			(head != "" && is.PR.Head != head) || (c.query("base") != "" && is.PR.Base != c.query("base")) ||
+			(headOwner != "" && !strings.EqualFold(is.PR.headRepo(r).Owner.Login, headOwner)) {
 			continue
 		}
 		out = append(out, is)
@@ -1018,17 +1017,22 @@ func createPull(c *call, p map[string]string) (int, any) {
 		Title, Head, Base, Body string
 		Draft                   bool
 	}
-	c.decode(&in)
-	if _, branch, ok := strings.Cut(in.Head, ":"); ok {
-		in.Head = branch
+	if !c.canApp("pull_requests:write") {
+		return 0, c.refuse(http.StatusForbidden, integrationRefusal)
 	}
+	c.decode(&in)
+	headRepo, head := c.headOf(r, in.Head)
+	if headRepo == nil {
+		return 0, invalid("Validation Failed", obj{"resource": "PullRequest", "code": "invalid", "field": "head"})
+	}
+	in.Head = head
 	if in.Title == "" {
 		return 0, invalid("Validation Failed", obj{"resource": "PullRequest", "code": "missing_field", "field": "title"})
 	}
 	if e := tooLong(in.Body); e != nil {
 		return 0, e
 	}
-	pr, perr := c.s.World.createPull(r, c.user, in.Title, in.Body, in.Head, in.Base)
+	pr, perr := c.s.World.createPullFrom(r, c.user, in.Title, in.Body, headRepo, in.Head, in.Base)
 	if perr != nil {
 		return 0, invalid("Validation Failed", obj{"resource": "PullRequest", "code": "custom", "message": perr.Error()})
 	}
@@ -1042,13 +1046,13 @@ func mergePull(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	if !c.can(r, "write") {
-		return 0, forbidden("Resource not accessible by personal access token")
+		return 0, c.refuse(http.StatusForbidden, needPushAccess)
 	}
 	var in struct {
 		SHA string `json:"sha"`
 	}
 	c.decode(&in)
-	if in.SHA != "" && in.SHA != r.Branches[is.PR.Head] {
+	if in.SHA != "" && in.SHA != is.PR.headRepo(r).Branches[is.PR.Head] {
 		return 0, &apiError{status: http.StatusConflict, message: "Head branch was modified. Review and try the merge again."}
 	}
 	if is.State != "open" || is.PR.Merged {
@@ -1111,7 +1115,7 @@ func createRef(c *call, p map[string]string) (int, any) {
 		return 0, err
 	}
 	if !c.can(r, "write") {
-		return 0, notFound()
+		return 0, c.refuse(http.StatusNotFound, "Not Found")
 	}
 	var in struct{ Ref, SHA string }
 	c.decode(&in)
@@ -1190,8 +1194,8 @@ func createStatus(c *call, p map[string]string) (int, any) {
 	if err != nil {
 		return 0, err
 	}
-	if !c.can(r, "write") {
-		return 0, notFound()
+	if !c.can(r, "write") || !c.canApp("statuses:write") {
+		return 0, c.refuse(http.StatusNotFound, "Not Found")
 	}
 	if r.Commits[p["sha"]] == nil {
 		return 0, invalid("No commit found for SHA: " + p["sha"])
@@ -1232,6 +1236,9 @@ func getWorkflow(c *call, p map[string]string) (int, any) {
 func getAuthenticated(c *call, p map[string]string) (int, any) {
 	if c.user == nil {
 		return 0, &apiError{status: http.StatusUnauthorized, message: "Requires authentication"}
+	}
+	if c.app() {
+		return 0, c.refuse(http.StatusForbidden, integrationRefusal) // an installation is no user
 	}
 	return http.StatusOK, c.publicUserJSON(c.user, true)
 }

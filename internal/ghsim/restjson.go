@@ -141,7 +141,7 @@ func (c *call) repoJSON(r *Repo) obj {
 	m := obj{
 		"id": r.ID, "node_id": r.NodeID, "name": r.Name, "full_name": r.FullName(), "owner": c.userJSON(r.Owner),
 		"private": r.Private, "visibility": map[bool]string{true: "private", false: "public"}[r.Private],
-		"description": nil, "fork": false, "homepage": nil, "language": nil, "default_branch": r.DefaultBranch,
+		"description": nil, "fork": r.Parent != nil, "homepage": nil, "language": nil, "default_branch": r.DefaultBranch,
 		"archived": false, "disabled": false, "mirror_url": nil, "license": nil, "size": 0,
 		"forks": 0, "forks_count": 0, "watchers": 0, "watchers_count": 0, "stargazers_count": 0,
 		"open_issues": openCount(r), "open_issues_count": openCount(r), "network_count": 0, "subscribers_count": 0,
@@ -164,6 +164,13 @@ func (c *call) repoJSON(r *Repo) obj {
 		name, suffix, _ := strings.Cut(k, ":")
 		m[name] = api + suffix
 	}
+	if r.Parent != nil {
+		src := r.Parent
+		for src.Parent != nil {
+			src = src.Parent
+		}
+		m["parent"], m["source"] = c.repoJSON(r.Parent), c.repoJSON(src)
+	}
 	return m
 }
 
@@ -182,14 +189,11 @@ func (c *call) pullJSON(is *Issue) obj {
 	api := fmt.Sprintf("%s/pulls/%d", c.repoAPI(r), is.Number)
 	issue := c.issueJSON(is)
 	html := fmt.Sprintf("%s/%s/pull/%d", c.html(), r.FullName(), is.Number)
-	ref := func(branch, sha string) obj {
+	ref := func(r *Repo, branch, sha string) obj {
 		return obj{"label": r.Owner.Login + ":" + branch, "ref": branch, "sha": sha, "user": c.userJSON(r.Owner), "repo": c.repoJSON(r)}
 	}
 	baseSHA := r.Branches[pr.Base]
-	headSHA := pr.HeadSHA
-	if sha, ok := r.Branches[pr.Head]; ok && !pr.Merged {
-		headSHA = sha
-	}
+	headSHA := pr.headSHA(r)
 	link := func(href string) obj { return obj{"href": href} }
 	state := is.State
 	var mergedBy any
@@ -205,7 +209,7 @@ func (c *call) pullJSON(is *Issue) obj {
 		"merged_at": ts(pr.MergedAt), "merged": pr.Merged, "merged_by": mergedBy,
 		"merge_commit_sha": nilIfEmpty(pr.MergeCommitSHA), "mergeable": map[bool]any{true: nil, false: true}[pr.Merged],
 		"mergeable_state": "clean", "rebaseable": true, "maintainer_can_modify": false, "auto_merge": nil,
-		"head": ref(pr.Head, headSHA), "base": ref(pr.Base, baseSHA),
+		"head": ref(pr.headRepo(r), pr.Head, headSHA), "base": ref(r, pr.Base, baseSHA),
 		"author_association": association(r, is.Author), "active_lock_reason": nil,
 		"comments": len(is.Comments), "review_comments": 0, "commits": 1, "additions": 1, "deletions": 0, "changed_files": 1,
 		"url": api, "html_url": html, "diff_url": html + ".diff", "patch_url": html + ".patch",

@@ -165,7 +165,10 @@ func (c *call) authenticate() bool {
 		return false
 	}
 	c.entry.Login = c.user.Login
-	c.w.Header().Set("X-OAuth-Scopes", strings.Join(c.token.Scopes, ", "))
+	if !c.token.App {
+		// GitHub sends X-OAuth-Scopes for OAuth and classic tokens only.
+		c.w.Header().Set("X-OAuth-Scopes", strings.Join(c.token.Scopes, ", "))
+	}
 	return true
 }
 

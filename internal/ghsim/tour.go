@@ -15,7 +15,7 @@ import (
 // octo's board with gql.ReadBoard, the request the loop's observe step
 // makes, lists the issues waiting in the inbox over REST, then sends a document GitHub refuses and prints GitHub's error.
 func Tour(ctx context.Context, out io.Writer, baseURL string) error {
-	c, err := ghclient.New(ghclient.Settings{APIURL: baseURL, GraphQLURL: baseURL + "/graphql"}, "sim-token")
+	c, err := ghclient.New(ghclient.Settings{APIURL: baseURL, GraphQLURL: baseURL + "/graphql"}, "tour-token")
 	if err != nil {
 		return err
 	}

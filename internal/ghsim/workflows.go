@@ -12,9 +12,9 @@ import (
 // workflow, and GitHub's rule that disables the scheduled workflows of a
 // quiet public repository. GitHub's documentation: "Enables a workflow and
 // sets the state of the workflow to active. You can replace workflow_id
-// with the workflow file name." Classic tokens need the repo scope; GitHub
-// Apps need actions:write, which the simulator does not model, so an app's
-// token (GITHUB_TOKEN) is refused: never kinder than GitHub.
+// with the workflow file name." Classic tokens need the repo scope (and the
+// person write access); installation tokens such as GITHUB_TOKEN need
+// actions: write, which nanobots' outer workflow does not grant.
 
 // InactivityLimit is how long a public repository may go without activity
 // before GitHub disables its scheduled workflows ("In a public repository,
@@ -50,10 +50,13 @@ func setWorkflowState(state string) func(c *call, p map[string]string) (int, any
 		if c.user == nil {
 			return 0, &apiError{status: http.StatusUnauthorized, message: "Requires authentication"}
 		}
-		if c.user.Type == "Bot" {
-			return 0, forbidden("Resource not accessible by integration")
-		}
-		if !c.hasRepoScope() || !c.can(r, "write") {
+		switch {
+		case c.app():
+			// An installation token such as GITHUB_TOKEN needs actions: write.
+			if !appHas(c.token, "actions:write") {
+				return 0, c.refuse(http.StatusForbidden, integrationRefusal)
+			}
+		case !c.hasRepoScope() || !c.can(r, "write"):
 			if r.Private {
 				return 0, notFound()
 			}

@@ -16,7 +16,7 @@ import (
 // a quiet public repository: GitHub's 60-day rule disables it, GET shows
 // disabled_inactivity, and PUT …/enable makes it active again — but only
 // for a classic token with the repo scope and write access, never for
-// GITHUB_TOKEN (the simulator does not model actions: write).
+// GITHUB_TOKEN with the outer workflow's actions: read.
 func TestWorkflowEnableAndInactivity(t *testing.T) {
 	s := newSim(t)
 	r := s.world.Repo("octo/demo")

@@ -42,6 +42,11 @@ type World struct {
 type Token struct {
 	Login  string
 	Scopes []string
+	// App marks an installation token (GITHUB_TOKEN is one): it has no
+	// scopes, only Permissions, and GitHub refuses it what those lack with
+	// "Resource not accessible by integration". See people.go.
+	App         bool
+	Permissions map[string]string // e.g. "issues" → "write"
 }
 
 // User is a user, an organization or a bot account.
@@ -75,6 +80,9 @@ type Repo struct {
 	CheckRuns     map[string][]*CheckRun // commit SHA → runs
 	Statuses      map[string][]*Status   // commit SHA → statuses, newest last
 	Workflows     []*Workflow
+	// Parent is the repository this one is a fork of (nil when it is not a
+	// fork); see forks.go.
+	Parent *Repo
 }
 
 // FullName is "owner/name".
@@ -116,13 +124,23 @@ type Issue struct {
 	// EditedAt is when the title or body was last edited (GraphQL
 	// lastEditedAt); zero when never. Comments and labels move UpdatedAt only.
 	EditedAt time.Time
-	PR       *PullRequest
+	// Editor is who last edited the title or body (GraphQL editor); Edits
+	// lists every such edit, oldest first (userContentEdits).
+	Editor *User
+	Edits  []*Edit
+	// Events are the issue's label events, oldest first (REST issue
+	// events, GraphQL LabeledEvent and UnlabeledEvent).
+	Events []*IssueEvent
+	PR     *PullRequest
 }
 
 // PullRequest is what a pull request has beyond its issue.
 type PullRequest struct {
-	NodeID         string
-	Head, Base     string // branch names
+	NodeID     string
+	Head, Base string // branch names
+	// HeadRepo is the fork the head branch lives in; nil when it is the
+	// pull request's own repository.
+	HeadRepo       *Repo
 	HeadSHA        string
 	Draft          bool
 	Merged         bool
@@ -198,6 +216,9 @@ type Project struct {
 	// CloseSetsDone is GitHub's built-in workflow, on by default on a new
 	// board: when an item's issue or pull request closes, Status becomes Done.
 	CloseSetsDone bool
+	// Collaborators are people the board is shared with, by lower-case
+	// login: READER, WRITER or ADMIN (see people.go).
+	Collaborators map[string]string
 }
 
 // Field is a project field. DataType is GitHub's ProjectV2FieldType:
@@ -236,16 +257,22 @@ type Item struct {
 	History []FieldChange
 }
 
-// FieldChange is one single-select value set on an item.
+// FieldChange is one single-select value set on an item, and who set it
+// ("" when the world set it without an actor).
 type FieldChange struct {
 	Field, Option string
 	At            time.Time
+	By            string
 }
 
-// record notes a single-select value set on it.
-func (it *Item) record(f *Field, optionID string, at time.Time) {
+// record notes a single-select value set on it by by (nil: nobody).
+func (it *Item) record(f *Field, optionID string, at time.Time, by *User) {
 	if o := f.Option(optionID); o != nil {
-		it.History = append(it.History, FieldChange{Field: f.Name, Option: o.Name, At: at})
+		ch := FieldChange{Field: f.Name, Option: o.Name, At: at}
+		if by != nil {
+			ch.By = by.Login
+		}
+		it.History = append(it.History, ch)
 	}
 }
 
@@ -255,8 +282,10 @@ type FieldValue struct {
 	Number   *float64
 	Date     string
 	OptionID string
-	// UpdatedAt is when the value was last set.
+	// UpdatedAt is when the value was last set, and By who set it (GraphQL
+	// creator); nil when the world set it without an actor.
 	UpdatedAt time.Time
+	By        *User
 }
 
 // CommentEvent tells hooks that a comment was created.
@@ -336,17 +365,6 @@ func (w *World) AddToken(token, login string, scopes ...string) {
 // DefaultScopes are the scopes of a token the world does not know: what a
 // maintainer's classic PAT for nanobots carries.
 var DefaultScopes = []string{"project", "repo", "workflow"}
-
-// authenticate returns who a token is, or nil.
-func (w *World) authenticate(token string) (*User, *Token) {
-	if t, ok := w.tokens[token]; ok {
-		return w.User(t.Login), t
-	}
-	if token != "" && w.DefaultLogin != "" {
-		return w.User(w.DefaultLogin), &Token{Login: w.DefaultLogin, Scopes: DefaultScopes}
-	}
-	return nil, nil
-}
 
 // AddRepo creates a repository with one commit on its default branch.
 func (w *World) AddRepo(owner, name string, files map[string]string) *Repo {
@@ -484,7 +502,7 @@ func (w *World) CreateIssue(r *Repo, author *User, title, body string, labels ..
 	defer w.mu.Unlock()
 	is := w.createIssue(r, author, title, body)
 	for _, name := range labels {
-		is.Labels = append(is.Labels, w.addLabel(r, name, "ededed", ""))
+		w.labelIssue(is, w.addLabel(r, name, "ededed", ""), author)
 	}
 	return is
 }
@@ -502,8 +520,7 @@ func (w *World) createIssue(r *Repo, author *User, title, body string) *Issue {
 func (w *World) EditIssue(is *Issue, body string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	now := w.Now()
-	is.Body, is.EditedAt, is.UpdatedAt = body, now, now
+	w.editIssue(is, is.Author, nil, &body)
 }
 
 // Issue returns issue or pull request number n of r.
@@ -589,10 +606,11 @@ func (w *World) mergePull(pr *Issue, by *User) (*Commit, error) {
 	case pr.State != "open":
 		return nil, fmt.Errorf("pull request #%d is closed", pr.Number)
 	}
-	head, base := r.Head(pr.PR.Head), r.Head(pr.PR.Base)
+	head, base := pr.PR.headRepo(r).Head(pr.PR.Head), r.Head(pr.PR.Base)
 	if head == nil || base == nil {
 		return nil, fmt.Errorf("pull request #%d: head or base branch is gone", pr.Number)
 	}
+	w.fetchHead(pr)
 	tree := make(map[string]*Blob, len(base.Files))
 	for p, b := range base.Files {
 		tree[p] = b
@@ -600,7 +618,7 @@ func (w *World) mergePull(pr *Issue, by *User) (*Commit, error) {
 	for p, b := range head.Files {
 		tree[p] = b
 	}
-	c := w.commit(r, base, fmt.Sprintf("Merge pull request #%d from %s/%s", pr.Number, r.Owner.Login, pr.PR.Head), by, tree)
+	c := w.commit(r, base, fmt.Sprintf("Merge pull request #%d from %s/%s", pr.Number, pr.PR.headRepo(r).Owner.Login, pr.PR.Head), by, tree)
 	c.Parents = append(c.Parents, head.SHA)
 	r.Branches[pr.PR.Base] = c.SHA
 	now := w.Now()
@@ -647,9 +665,10 @@ func (w *World) closeIssue(is *Issue, reason string) {
 		}
 		for _, it := range p.Items {
 			if it.Content == is {
-				it.Values[status] = FieldValue{OptionID: done.ID, UpdatedAt: now}
+				bot := w.addUser(ProjectAutomationBot, "Bot")
+				it.Values[status] = FieldValue{OptionID: done.ID, UpdatedAt: now, By: bot}
 				it.UpdatedAt = now
-				it.record(status, done.ID, now)
+				it.record(status, done.ID, now, bot)
 			}
 		}
 	}

@@ -246,6 +246,21 @@ func TestGoGitHubCalls(t *testing.T) {
 			_, _, err := c.PullRequests.Merge(ctx, o, r, 3, "", nil)
 			return err
 		}},
+		{"close own pull", "pulls/update", map[string]string{"pull_number": "3"}, nil, func() error {
+			_, _, err := c.PullRequests.Edit(ctx, o, r, 3, &github.PullRequest{State: github.String("closed"), Title: github.String("Fix #1 (withdrawn)")})
+			return err
+		}},
+		{"fork", "repos/create-fork", nil, nil, func() error {
+			_, _, err := c.Repositories.CreateFork(ctx, o, r, &github.RepositoryCreateForkOptions{DefaultBranchOnly: true})
+			if _, accepted := err.(*github.AcceptedError); accepted {
+				return nil // go-github reports 202 Accepted as an error
+			}
+			return err
+		}},
+		{"label events", "issues/list-events", map[string]string{"issue_number": "5"}, url.Values{"per_page": {"100"}}, func() error {
+			_, _, err := c.Issues.ListIssueEvents(ctx, o, r, 5, &github.ListOptions{PerPage: 100})
+			return err
+		}},
 		{"matching refs", "git/list-matching-refs", map[string]string{"ref": "heads/claude/issue-1-"}, nil, func() error {
 			_, _, err := c.Git.ListMatchingRefs(ctx, o, r, &github.ReferenceListOptions{Ref: "heads/claude/issue-1-"})
 			return err

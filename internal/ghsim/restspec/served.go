@@ -30,6 +30,7 @@ var Served = []string{
 	"issues/create-label",
 	"issues/get-label",
 	"issues/update-label",
+	"issues/list-events",
 
 	// Files: .nanobots/LEARNINGS.md is read and written through these.
 	"repos/get-content",
@@ -40,6 +41,8 @@ var Served = []string{
 	"pulls/get",
 	"pulls/create",
 	"pulls/merge",
+	"pulls/update",
+	"repos/create-fork",
 	"git/list-matching-refs",
 	"git/get-ref",
 	"git/create-ref",

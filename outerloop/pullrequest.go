@@ -1,0 +1,66 @@
+package outerloop
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/google/go-github/v66/github"
+
+	"github.com/nanobots/nanobots/outerloop/plan"
+)
+
+// openPR opens the pull request an OpenPR action asks for, with the
+// dispatch token: a pull request opened with GITHUB_TOKEN starts no
+// workflow, so CI would never run on it. A pull request from the branch
+// that exists already (another cycle's, or this one's before it stopped)
+// is labelled and left as it is; GitHub's refusal (no commits between the
+// branches) is reported and spends nothing: the plan decides again next
+// cycle.
+func (a *applier) openPR(ctx context.Context, d *plan.Done) error {
+	owner, repo := splitRepo(a.s.Repo)
+	cl := a.c.Dispatch
+	pr, err := a.pullFrom(ctx, owner, repo, d.Value)
+	if err != nil {
+		return err
+	}
+	if pr != nil {
+		d.Skipped = fmt.Sprintf("#%d is open from %s already", pr.GetNumber(), d.Value)
+	} else {
+		pr, _, err = cl.REST.PullRequests.Create(ctx, owner, repo, &github.NewPullRequest{
+			Title: github.String(d.Title), Head: github.String(d.Value), Base: github.String(a.s.DefaultBranch),
+			Body: github.String(d.Body),
+		})
+		if code, msg := restStatus(err); code == http.StatusUnprocessableEntity {
+			// Another cycle opened it a moment ago, or GitHub will not open
+			// one at all; which, the list says, not the message.
+			if pr, err = a.pullFrom(ctx, owner, repo, d.Value); err != nil || pr == nil {
+				d.Skipped = fmt.Sprintf("GitHub did not open a pull request from %s: %s", d.Value, msg)
+				return err
+			}
+			d.Skipped = fmt.Sprintf("#%d is open from %s already", pr.GetNumber(), d.Value)
+		} else if err != nil {
+			return wrapREST("open a pull request", err)
+		}
+	}
+	d.URL = pr.GetHTMLURL()
+	if len(d.Labels) > 0 {
+		_, _, err = cl.REST.Issues.AddLabelsToIssue(ctx, owner, repo, pr.GetNumber(), d.Labels)
+		return wrapREST("label the pull request", err)
+	}
+	return nil
+}
+
+// pullFrom returns the pull request from branch, open or closed, or nil.
+func (a *applier) pullFrom(ctx context.Context, owner, repo, branch string) (*github.PullRequest, error) {
+	prs, _, err := a.c.Dispatch.REST.PullRequests.List(ctx, owner, repo, &github.PullRequestListOptions{
+		Head: owner + ":" + branch, State: "all", ListOptions: github.ListOptions{PerPage: 10},
+	})
+	if err != nil {
+		return nil, wrapREST("list the pull requests from "+branch, err)
+	}
+	if len(prs) == 0 {
+		return nil, nil
+	}
+	return prs[0], nil
+}
