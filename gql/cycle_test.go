@@ -61,6 +61,9 @@ func TestReadIssuesGivesCommentsAuthorsAndClosingPullRequests(t *testing.T) {
 	if err := w.CreateBranch(r, "claude/issue-1-x", "main"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := w.CommitFiles(r, "claude/issue-1-x", "fix", w.User(ghsim.ClaudeBot), map[string][]byte{"fix.txt": []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
 	pr, err := w.CreatePull(r, w.User(ghsim.ClaudeBot), "Fix it", "Closes #1\n\n## Learnings\n- x", "claude/issue-1-x", "main")
 	if err != nil {
 		t.Fatal(err)

@@ -64,7 +64,7 @@ func TestBootstrapAndDoctorFromTheCommandLine(t *testing.T) {
 
 	code, out, errOut = nanobots(t, "", false, "bootstrap", "--dir", dir, "--dry-run")
 	noToken(t, out, errOut)
-	if code != 0 || !strings.HasPrefix(out, "dry run: these are the steps") || !strings.Contains(out, "dry run: 9 changes planned; nothing was written") ||
+	if code != 0 || !strings.HasPrefix(out, "dry run: these are the steps") || !strings.Contains(out, "dry run: 10 changes planned; nothing was written") ||
 		!strings.Contains(out, "offer   to link board octo/1 to octo/demo") {
 		t.Errorf("bootstrap --dry-run: exit %d\n%s%s", code, out, errOut)
 	}
@@ -74,7 +74,7 @@ func TestBootstrapAndDoctorFromTheCommandLine(t *testing.T) {
 
 	code, out, errOut = nanobots(t, "yes\n", true, "bootstrap", "--dir", dir)
 	if code != 0 || !strings.Contains(out, "Link board octo/1 to octo/demo, so it shows in the repository's Projects tab? [y/N] ") ||
-		!strings.Contains(out, "link    board octo/1 to octo/demo") || !strings.Contains(out, "10 changes made") {
+		!strings.Contains(out, "link    board octo/1 to octo/demo") || !strings.Contains(out, "11 changes made") {
 		t.Errorf("bootstrap: exit %d\n%s%s", code, out, errOut)
 	}
 	writes := srv.Log.Totals().Writes

@@ -334,3 +334,55 @@ func TestSecretNeverFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestGraphQLRateLimitOtherFormIsRetried: GitHub also answers a query over
+// its limit with type RATE_LIMIT and code graphql_rate_limit, and
+// x-ratelimit-remaining need not be 0 then; it is waited out the same way.
+func TestGraphQLRateLimitOtherFormIsRetried(t *testing.T) {
+	s := &script{answers: []func(http.ResponseWriter, *http.Request){
+		status(200, map[string]string{"X-Ratelimit-Remaining": "12", "X-Ratelimit-Resource": "graphql", "Retry-After": "30"},
+			`{"errors":[{"type":"RATE_LIMIT","code":"graphql_rate_limit","message":"API rate limit already exceeded for user ID 1."}]}`),
+		status(200, map[string]string{"X-Ratelimit-Remaining": "4990", "X-Ratelimit-Resource": "graphql"},
+			`{"data":{"viewer":{"login":"octo"},"rateLimit":{"cost":1,"remaining":4990}}}`),
+	}}
+	c, clock := newTestClient(t, s)
+	var q viewerQuery
+	if err := c.Query(context.Background(), &q, nil); err != nil {
+		t.Fatalf("Query: %v", err)
+	}
+	if q.Viewer.Login != "octo" || len(clock.waited) != 1 || clock.waited[0] != 30*time.Second {
+		t.Errorf("login %q, waits %v; want octo after one 30s wait", q.Viewer.Login, clock.waited)
+	}
+}
+
+// TestRateLimitedMutationIsNotSentAgain: a mutation's answer that says the
+// limit was hit may carry the aliases that went through; sending it again
+// would repeat them, so the caller gets the answer and a rate-limit error.
+func TestRateLimitedMutationIsNotSentAgain(t *testing.T) {
+	for _, form := range []string{`{"type":"RATE_LIMITED"`, `{"type":"RATE_LIMIT","code":"graphql_rate_limit"`} {
+		s := &script{answers: []func(http.ResponseWriter, *http.Request){
+			status(200, map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Resource": "graphql", "Retry-After": "5"},
+				`{"data":{"a0":{"clientMutationId":null},"a1":null},"errors":[`+form+`,"message":"API rate limit exceeded","path":["a1"]}]}`),
+			status(200, nil, `{"data":{"a0":{"clientMutationId":null},"a1":{"clientMutationId":null}}}`),
+		}}
+		c, _ := newTestClient(t, s)
+		var m struct {
+			A0 *struct {
+				ClientMutationID *string `graphql:"clientMutationId"`
+			} `graphql:"a0: addComment(input: $input)"`
+			A1 *struct {
+				ClientMutationID *string `graphql:"clientMutationId"`
+			} `graphql:"a1: addComment(input: $i1)"`
+		}
+		err := c.Mutate(context.Background(), &m, githubv4.AddCommentInput{}, map[string]any{"i1": githubv4.AddCommentInput{}})
+		if !errors.Is(err, ErrRateLimited) {
+			t.Errorf("%s: err = %v, want ErrRateLimited", form, err)
+		}
+		if s.count() != 1 {
+			t.Errorf("%s: sent %d requests, want 1: the first alias went through", form, s.count())
+		}
+		if m.A0 == nil {
+			t.Errorf("%s: the alias that went through was not decoded", form)
+		}
+	}
+}

@@ -88,7 +88,10 @@ var typeSentinels = map[string]error{
 // GraphQLErrorItem is one entry of a GraphQL response's errors array, with
 // the `type` that githubv4 drops.
 type GraphQLErrorItem struct {
-	Type       string         `json:"type,omitempty"`
+	Type string `json:"type,omitempty"`
+	// Code is set by some of GitHub's answers beside Type
+	// ({"type":"RATE_LIMIT","code":"graphql_rate_limit"}).
+	Code       string         `json:"code,omitempty"`
 	Message    string         `json:"message"`
 	Path       []any          `json:"path,omitempty"`
 	Extensions map[string]any `json:"extensions,omitempty"`
@@ -121,11 +124,18 @@ func (e *GraphQLError) Error() string {
 // Is matches the sentinel of any typed error in the response.
 func (e *GraphQLError) Is(target error) bool {
 	for _, it := range e.Items {
-		if s, ok := typeSentinels[it.Type]; ok && s == target {
+		if s, ok := typeSentinels[it.Type]; ok && s == target || target == ErrRateLimited && it.rateLimited() {
 			return true
 		}
 	}
 	return false
+}
+
+// rateLimited reports whether the error is GitHub's rate limit, in either
+// of the two forms it answers with: type RATE_LIMITED, or type RATE_LIMIT
+// with code graphql_rate_limit.
+func (it GraphQLErrorItem) rateLimited() bool {
+	return it.Type == "RATE_LIMITED" || it.Type == "RATE_LIMIT" || it.Code == "graphql_rate_limit"
 }
 
 // HasType reports whether any error in the response has the given type.

@@ -24,9 +24,13 @@ import (
 //   - 502, 503, 504 and dropped connections: back off and retry reads and
 //     GraphQL queries. A write is retried only on 503 (refused before work);
 //     after 502/504 GitHub may have done it, so the caller must look first.
-//   - GraphQL answers (HTTP 200) whose errors carry type RATE_LIMITED: wait
-//     and retry; other typed errors are handed to Client.Query through the
-//     request's context, because githubv4 drops their type.
+//   - GraphQL answers (HTTP 200) that say the rate limit was hit (type
+//     RATE_LIMITED, or RATE_LIMIT with code graphql_rate_limit): a query waits
+//     and is retried. A mutation is not: its answer may carry the results of
+//     the aliased mutations that went through beside the limit, and sending
+//     it again would repeat them; the caller gets the answer and its error.
+//     Typed errors are handed to Client.Query through the request's context,
+//     because githubv4 drops their type.
 //
 // Every wait is bounded by MaxWait and the number of tries by MaxRetries, so
 // a cron cycle stops cleanly with a *RateLimitError or *ServerError instead of
@@ -194,7 +198,7 @@ func (t *Transport) decide(resp *http.Response, kind requestKind, attempt int) (
 			t.Rate.addGraphQLCost(cost)
 		}
 		for _, it := range items {
-			if it.Type == "RATE_LIMITED" {
+			if it.rateLimited() && !kind.mutation {
 				return t.limitWait(resp.Header, attempt), true, nil
 			}
 		}

@@ -424,6 +424,24 @@ func (w *World) commit(r *Repo, parent *Commit, msg string, author *User, files 
 	return c
 }
 
+// reaches reports whether the commit want is from, or an ancestor of from.
+func (r *Repo) reaches(from, want string) bool {
+	seen := map[string]bool{}
+	for stack := []string{from}; len(stack) > 0; {
+		sha := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if sha == want {
+			return true
+		}
+		if seen[sha] || r.Commits[sha] == nil {
+			continue
+		}
+		seen[sha] = true
+		stack = append(stack, r.Commits[sha].Parents...)
+	}
+	return false
+}
+
 // Head returns the head commit of a branch.
 func (r *Repo) Head(branch string) *Commit {
 	sha, ok := r.Branches[branch]
@@ -578,6 +596,10 @@ func (w *World) createPull(r *Repo, author *User, title, body, head, base string
 		if is.PR != nil && is.State == "open" && is.PR.Head == head && is.PR.Base == base {
 			return nil, fmt.Errorf("a pull request already exists for %s:%s", r.Owner.Login, head)
 		}
+	}
+	if r.reaches(r.Branches[base], hs) {
+		// GitHub refuses a pull request with nothing to merge.
+		return nil, fmt.Errorf("No commits between %s and %s", base, head)
 	}
 	is := w.createIssue(r, author, title, body)
 	is.PR = &PullRequest{Head: head, Base: base, HeadSHA: hs}

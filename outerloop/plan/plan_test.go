@@ -434,14 +434,25 @@ func TestPlan(t *testing.T) {
 			want: nil,
 		},
 		{
-			name: "past the job's timeout with the run's commits and no final word: the loop opens the pull request",
+			name: "a run that failed after pushing: tried again, its branch left for the next attempt",
 			snap: func() *Snapshot {
-				at := now.Add(-2 * time.Hour)
-				s := snap(card("In Progress", at, iss(1, complete, dispatched(1, 1, at), tracking(at.Add(time.Minute), false))))
+				at := now.Add(-time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, at),
+					comment(claudeBot, at.Add(time.Minute), "**Claude encountered an error after 3m 2s** —— [View job](https://x)\n\n---\n"))))
+				branch(s, 1, at.Add(time.Minute), at.Add(3*time.Minute))
+				return s
+			}(),
+			want: []string{"#1 comment requeue attempt=1 issue=1", "#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
+		},
+		{
+			name: "past the stale timeout with commits and no final word (a run cancelled at the job's timeout): tried again",
+			snap: func() *Snapshot {
+				at := now.Add(-4 * time.Hour)
+				s := snap(card("In Progress", at, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, at), tracking(at.Add(time.Minute), false))))
 				branch(s, 1, at.Add(time.Minute), at.Add(5*time.Minute))
 				return s
 			}(),
-			want: []string{"#1 open-pr claude/issue-1-20261102-1001"},
+			want: []string{"#1 comment requeue attempt=1 issue=1", "#1 Status=Ready", "#1 dispatch 2", "#1 Status=In Progress"},
 		},
 		{
 			name: "the run finished and pushed no commit of its own: tried again at once",

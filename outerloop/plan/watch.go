@@ -116,11 +116,13 @@ func attempts(notes []ledger.Note) (recent []ledger.Note, highest int) {
 }
 
 // inProgress follows a dispatched item: to In Review once a pull request
-// of the current attempt closes it; when the agent pushed a branch and
-// finished without one (claude-code-action's default), the loop opens the
-// pull request itself; back to Ready for another attempt when the attempt
-// left nothing within the stale timeout; Blocked with a human summoned once
-// the attempts are used up.
+// of the current attempt closes it; when the agent's run finished with
+// work pushed to its branch and no pull request (claude-code-action's
+// default), the loop opens the pull request itself; back to Ready for
+// another attempt when the run failed, finished with nothing, or left
+// nothing within the stale timeout (a failed or timed-out run's branch is
+// named in the next brief, not turned into a pull request); Blocked with a
+// human summoned once the attempts are used up.
 func (pl *planner) inProgress(it *Item) {
 	is := it.Issue
 	if pr, ok := pl.closingPR(is, pl.dispatchedAt(is)); ok {
@@ -151,21 +153,23 @@ func (pl *planner) inProgress(it *Item) {
 	attempt, at := last.Int("attempt"), last.Comment.CreatedAt
 	since := pl.now.Sub(at)
 	run := agentRun(is, at)
-	// The run is over when its tracking comment says so, or when the inner
-	// job's timeout has passed since the dispatch.
-	over := run.state != runRunning || since > pl.innerTimeout()
-	if branches := pl.attemptBranches(is.Number, at); over && len(branches) > 0 && branches[0].CommittedAt.After(at) {
-		pl.openPR(it, branches[0].Name, attempt, run)
-		return
+	var work string // the attempt's newest branch with a commit of its own
+	if branches := pl.attemptBranches(is.Number, at); len(branches) > 0 && branches[0].CommittedAt.After(at) {
+		work = branches[0].Name
 	}
 	switch {
-	case run.state == runFailed:
-		pl.requeue(it, notes, fmt.Sprintf("attempt %d ended with an error and pushed no work", attempt))
+	case run.state == runFinished && work != "":
+		pl.openPR(it, work, attempt, run)
 	case run.state == runFinished:
 		pl.requeue(it, notes, fmt.Sprintf("attempt %d finished without pushing any work", attempt))
+	case run.state == runFailed && work != "":
+		pl.requeue(it, notes, fmt.Sprintf("attempt %d ended with an error; what it pushed is on %s", attempt, work))
+	case run.state == runFailed:
+		pl.requeue(it, notes, fmt.Sprintf("attempt %d ended with an error and pushed no work", attempt))
 	case since < pl.staleAfter():
 		pl.wait(it, false, fmt.Sprintf("attempt %d dispatched %s ago; no pull request yet", attempt, roundDur(since)))
 	default:
+		// A run cancelled at the job's timeout never says it ended.
 		pl.requeue(it, notes, fmt.Sprintf("attempt %d made no pull request in %s", attempt, roundDur(since)))
 	}
 }
