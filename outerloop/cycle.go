@@ -60,6 +60,7 @@ type Result struct {
 	// Heartbeat is what the report step did to the status issue (in a
 	// dry run, what it would do); nil when the cycle stopped before it.
 	Heartbeat *Heartbeat     `json:"heartbeat,omitempty"`
+	KeepAlive *KeepAlive     `json:"keepalive,omitempty"` // see KeepScheduleAlive
 	Policy    *policy.Policy `json:"-"`
 	Snapshot  *plan.Snapshot `json:"-"`
 }
@@ -134,8 +135,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		res.Done, err = Apply(ctx, c, s, p, res.Plan, now)
 	}
+	var kerr error
+	res.KeepAlive, kerr = KeepScheduleAlive(ctx, c.Dispatch, cfg, now(), opts.DryRun)
 	herr := res.report(ctx, c, opts)
-	return res, errors.Join(err, herr)
+	return res, errors.Join(err, kerr, herr)
 }
 
 // count records what the clients counted.

@@ -61,6 +61,9 @@ func (r *Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "problem: %s\n", p)
 	}
 	r.Heartbeat.writeText(&b, r.DryRun)
+	if r.KeepAlive != nil {
+		fmt.Fprintf(&b, "schedule: %s\n", r.KeepAlive.Why)
+	}
 	fmt.Fprintf(&b, "in progress: %d of %d; cost: %s, %d GraphQL points (%d left this hour)\n",
 		r.Plan.WIP, r.Plan.WIPLimit, plan.Plural(r.Requests, "request"), r.Points, r.Remaining)
 	_, err := io.WriteString(w, b.String())

@@ -29,7 +29,7 @@ func reportAll(t *testing.T, res Result, err error, all bool) string {
 
 func initRepo(t *testing.T, dir string, c policy.Config) {
 	t.Helper()
-	if _, err := Init(InitOptions{Dir: dir, Config: c, Version: "v0.1.0"}); err != nil {
+	if _, err := Init(InitOptions{Dir: dir, Config: c, Version: "v0.1.0", Commit: testCommit}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -80,13 +80,13 @@ func TestInitGolden(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t, dir)
 			}
-			res, err := Init(InitOptions{Dir: dir, Config: tc.config, Version: "v0.1.0"})
+			res, err := Init(InitOptions{Dir: dir, Config: tc.config, Version: "v0.1.0", Commit: testCommit})
 			golden(t, tc.name+"/stdout", reportAll(t, res, err, true))
 			goldenTree(t, tc.name, dir)
 
 			// A second init changes nothing.
 			before := tree(t, dir)
-			res, err = Init(InitOptions{Dir: dir, Config: tc.config, Version: "v0.1.0"})
+			res, err = Init(InitOptions{Dir: dir, Config: tc.config, Version: "v0.1.0", Commit: testCommit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -187,7 +187,7 @@ func TestUpdateGolden(t *testing.T) {
 			tc.setup(t, dir)
 			before := tree(t, dir)
 
-			check, err := Update(UpdateOptions{Dir: dir, Version: "v0.2.0", DryRun: true})
+			check, err := Update(UpdateOptions{Dir: dir, Version: "v0.2.0", Commit: testCommit2, DryRun: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,12 +200,12 @@ func TestUpdateGolden(t *testing.T) {
 			}
 			golden(t, tc.name+"/diff", d.String())
 
-			res, err := Update(UpdateOptions{Dir: dir, Version: "v0.2.0"})
+			res, err := Update(UpdateOptions{Dir: dir, Version: "v0.2.0", Commit: testCommit2})
 			golden(t, tc.name+"/stdout", report(t, res, err))
 			goldenTree(t, tc.name, dir)
 
 			// Update converges: a second run writes nothing.
-			res, err = Update(UpdateOptions{Dir: dir, Version: "v0.2.0"})
+			res, err = Update(UpdateOptions{Dir: dir, Version: "v0.2.0", Commit: testCommit2})
 			if err != nil {
 				t.Fatal(err)
 			}

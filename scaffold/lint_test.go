@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	nbversion "github.com/nanobots/nanobots/internal/version"
 	"github.com/rhysd/actionlint"
 	"go.yaml.in/yaml/v3"
 )
@@ -22,7 +23,13 @@ func allConfigs() map[string]Values {
 	custom.Config.Inner.AllowedTools = nil
 	dev := testValues()
 	dev.Version = "dev"
-	return map[string]Values{"default": testValues(), "custom": custom, "dev": dev}
+	unpinned := dev
+	unpinned.Commit = ""
+	byTag := testValues()
+	byTag.Commit = ""
+	ref := dev
+	ref.ActionRef = "v0.1.0-rc.1"
+	return map[string]Values{"default": testValues(), "custom": custom, "dev": dev, "unpinned": unpinned, "by-tag": byTag, "action-ref": ref}
 }
 
 // TestWorkflowsPassActionlint lints every rendered workflow with actionlint,
@@ -85,7 +92,13 @@ func TestWorkflowsPinFromTable(t *testing.T) {
 		}
 		known[fmt.Sprintf("%s@%s # %s", p.Action, p.SHA, p.Version)] = true
 	}
-	files, err := render(testValues())
+	v := testValues()
+	engine, err := engineAction(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known[engine.Uses] = true
+	files, err := render(v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +162,8 @@ func TestOuterWorkflowSecrets(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(src, "go install "+Module+"@v0.1.0") {
-		t.Errorf("the workflow does not install the release that rendered it")
+	want := "uses: " + nbversion.Repository + "@" + testCommit + " # v0.1.0\n        with:\n          version: \"v0.1.0\"\n"
+	if !strings.Contains(src, want) {
+		t.Errorf("the workflow does not run the release that rendered it: want\n%s", want)
 	}
 }

@@ -17,6 +17,8 @@ type Pin struct {
 var Pins = []Pin{
 	{Action: "actions/checkout", Version: "v7.0.1", SHA: "3d3c42e5aac5ba805825da76410c181273ba90b1"},
 	{Action: "actions/setup-go", Version: "v7.0.0", SHA: "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e"},
+	// The nanobots action (action.yml) caches the binary with it.
+	{Action: "actions/cache", Version: "v5.0.5", SHA: "27d5ce7f107fe9357f9df03efb73ab90386fccae"},
 	{Action: "anthropics/claude-code-action", Version: "v1.0.200", SHA: "24dcd50c0568f0fc9e9211213a4fd2d9eb15c4e0"},
 }
 

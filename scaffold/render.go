@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"text/template"
@@ -13,30 +12,29 @@ import (
 	"github.com/nanobots/nanobots/templates"
 )
 
-// Module is the import path `go install` fetches the released binary from.
-const Module = "github.com/nanobots/nanobots/cmd/nanobots"
-
 // Values is everything a rendering depends on. The same Values always render
 // the same bytes, so a hash recorded at init can be recomputed at update.
 type Values struct {
 	Config  policy.Config
 	Rubric  policy.Rubric
 	Version string // the nanobots version that renders, recorded in markers
+	// Commit is the commit the rendering nanobots was built from, or "".
+	Commit string
+	// ActionRef, when set, is the ref of the nanobots action the outer
+	// workflow runs, given by a maintainer in place of Commit.
+	ActionRef string
 }
 
 // data is what templates see.
 type data struct {
 	Values
-	// Release is the version `go install` fetches: the renderer's own
-	// release, or "latest" from a development build that has none.
-	Release     string
-	Install     string
+	// Engine is the nanobots action step that installs the binary the
+	// outer workflow runs: exactly the nanobots that rendered it.
+	Engine      EngineAction
 	BoardURL    string
 	EngineFiles []string
 	Kind        string // set by withKind for the issue form being rendered
 }
-
-var releaseRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 
 var (
 	parseOnce sync.Once
@@ -122,11 +120,10 @@ func render(v Values) ([]rendered, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := data{Values: v, Release: "latest", EngineFiles: engineFiles()}
-	if releaseRE.MatchString(v.Version) {
-		d.Release = v.Version
+	d := data{Values: v, EngineFiles: engineFiles()}
+	if d.Engine, err = engineAction(v); err != nil {
+		return nil, err
 	}
-	d.Install = Module + "@" + d.Release
 	kind := "orgs"
 	if v.Config.Project.OwnerType == "user" {
 		kind = "users"

@@ -19,8 +19,15 @@ func testConfig() policy.Config {
 	return c
 }
 
+// testCommit and testCommit2 stand for the commits v0.1.0 and v0.2.0 were
+// built from. They are test data, not commits of any repository.
+const (
+	testCommit  = "0123456789abcdef0123456789abcdef01234567"
+	testCommit2 = "89abcdef0123456789abcdef0123456789abcdef"
+)
+
 func testValues() Values {
-	return Values{Config: testConfig(), Rubric: policy.DefaultRubric(), Version: "v0.1.0"}
+	return Values{Config: testConfig(), Rubric: policy.DefaultRubric(), Version: "v0.1.0", Commit: testCommit}
 }
 
 // TestRenderEveryTemplate renders every template with complete values: a

@@ -25,14 +25,22 @@ type InitOptions struct {
 	Dir     string        // the root of a git work tree
 	Config  policy.Config // the values to render; validated here
 	Version string        // the nanobots version recorded in markers
-	DryRun  bool          // plan and report; write nothing
+	// Commit is the commit this nanobots was built from (40 hex digits,
+	// or "" when the build does not know it), and ActionRef a ref of the
+	// nanobots action a maintainer asked for instead: the outer workflow
+	// runs the action at one of them (see Values).
+	Commit    string
+	ActionRef string
+	DryRun    bool // plan and report; write nothing
 }
 
 // UpdateOptions are the inputs of Update.
 type UpdateOptions struct {
-	Dir     string
-	Version string
-	DryRun  bool // plan and report; write nothing (also what --check uses)
+	Dir       string
+	Version   string
+	Commit    string // as in InitOptions
+	ActionRef string // as in InitOptions
+	DryRun    bool   // plan and report; write nothing (also what --check uses)
 }
 
 // LoadConfig reads the repository's config.json. exists is false, with no
@@ -59,7 +67,7 @@ func Init(opts InitOptions) (Result, error) {
 	if err := opts.Config.Validate(); err != nil {
 		return Result{}, err
 	}
-	return run(opts.Dir, opts.Version, opts.DryRun, modeInit, func(string) (policy.Config, error) {
+	return run(opts.Dir, engine{opts.Version, opts.Commit, opts.ActionRef}, opts.DryRun, modeInit, func(string) (policy.Config, error) {
 		return opts.Config, nil
 	})
 }
@@ -72,7 +80,7 @@ func Init(opts InitOptions) (Result, error) {
 // this version no longer renders are removed when untouched. Repo-owned files
 // are written only when absent.
 func Update(opts UpdateOptions) (Result, error) {
-	return run(opts.Dir, opts.Version, opts.DryRun, modeUpdate, func(root string) (policy.Config, error) {
+	return run(opts.Dir, engine{opts.Version, opts.Commit, opts.ActionRef}, opts.DryRun, modeUpdate, func(root string) (policy.Config, error) {
 		c, exists, err := LoadConfig(root)
 		if err != nil {
 			return c, err
@@ -91,7 +99,11 @@ const (
 	modeUpdate
 )
 
-func run(dir, version string, dryRun bool, m mode, config func(root string) (policy.Config, error)) (Result, error) {
+// engine is the nanobots that renders: see InitOptions.
+type engine struct{ version, commit, actionRef string }
+
+func run(dir string, e engine, dryRun bool, m mode, config func(root string) (policy.Config, error)) (Result, error) {
+	version := e.version
 	if version == "" {
 		return Result{}, errors.New("no nanobots version to record in markers")
 	}
@@ -107,7 +119,7 @@ func run(dir, version string, dryRun bool, m mode, config func(root string) (pol
 	if err != nil {
 		return Result{}, err
 	}
-	files, err := render(Values{Config: cfg, Rubric: rubric, Version: version})
+	files, err := render(Values{Config: cfg, Rubric: rubric, Version: version, Commit: e.commit, ActionRef: e.actionRef})
 	if err != nil {
 		return Result{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v66/github"
 	"github.com/rhysd/actionlint"
@@ -24,9 +25,12 @@ import (
 // DoctorOptions configure Doctor.
 type DoctorOptions struct {
 	Options
-	// Version is this nanobots version: the engine-owned files must be
-	// what it renders.
+	// Version is this nanobots version, and Commit the commit it was built
+	// from: the engine-owned files must be what it renders.
 	Version string
+	Commit  string
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // The workflows `nanobots init` writes, which must be on the default branch
@@ -125,7 +129,7 @@ func (d *doctor) local() {
 
 	if !d.cfgOK || !d.rubricOK {
 		d.skip("engine-files", "they are rendered from config.json and TRIAGE.md")
-	} else if res, err := scaffold.Update(scaffold.UpdateOptions{Dir: d.o.Dir, Version: d.o.Version, DryRun: true}); err != nil {
+	} else if res, err := scaffold.Update(scaffold.UpdateOptions{Dir: d.o.Dir, Version: d.o.Version, Commit: d.o.Commit, DryRun: true}); err != nil {
 		d.add("engine-files", Fail, err.Error(), "")
 	} else if drifted := res.Drifted(); len(drifted) > 0 {
 		var lines []string
@@ -206,7 +210,7 @@ type remote struct {
 }
 
 var githubChecks = []string{"dispatch-token", "token-scopes", "github-token", "repository", "branch-review", "workflows",
-	"board", "field-status", "field-priority", "field-size", "board-link", "labels", "status-issue", "rate-limit"}
+	"board", "field-status", "field-priority", "field-size", "board-link", "labels", "status-issue", "rate-limit", "schedule"}
 
 func (d *doctor) github(ctx context.Context) {
 	s := d.o.Settings
@@ -240,6 +244,7 @@ func (d *doctor) github(ctx context.Context) {
 	d.labelsCheck(g)
 	d.statusIssueCheck(g)
 	d.rateCheck(g)
+	d.scheduleCheck(ctx, g)
 }
 
 func (d *doctor) gather(ctx context.Context) *remote {

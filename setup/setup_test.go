@@ -79,7 +79,7 @@ func (e *env) options() setup.Options {
 
 func (e *env) doctor() setup.Report {
 	e.t.Helper()
-	rep := setup.Doctor(context.Background(), setup.DoctorOptions{Options: e.options(), Version: version})
+	rep := setup.Doctor(context.Background(), setup.DoctorOptions{Options: e.options(), Version: version, Now: e.world.Now})
 	var out bytes.Buffer
 	if err := rep.Print(&out); err != nil {
 		e.t.Fatal(err)

@@ -60,6 +60,7 @@ func doctorRun(ctx context.Context, s streams, opts doctorOptions) error {
 	rep := setup.Doctor(ctx, setup.DoctorOptions{
 		Options: setup.Options{Dir: opts.dir, Settings: settings},
 		Version: version.String(),
+		Commit:  version.Get().Commit,
 	})
 	if opts.json {
 		if err := writeJSON(s.Out, rep); err != nil {

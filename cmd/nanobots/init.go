@@ -19,9 +19,10 @@ import (
 )
 
 type initOptions struct {
-	dir    string
-	dryRun bool
-	config policy.Config
+	dir       string
+	dryRun    bool
+	actionRef string
+	config    policy.Config
 	// commands the agent may run to test and lint the repository
 	testCommands, lintCommands []string
 	// flags that were given on the command line, by name
@@ -91,6 +92,7 @@ with any arguments after it, so give its stem ("go test", not "go test ./...").`
 	f.StringArrayVar(&opts.testCommands, "test-command", nil, `command the agent may run to test the repository, such as "go test" (any arguments may follow it); repeat for several`)
 	f.StringArrayVar(&opts.lintCommands, "lint-command", nil, `command the agent may run to lint the repository, such as "golangci-lint run"; repeat for several`)
 	f.BoolVar(&opts.dryRun, "dry-run", false, "list every file init would write, and why, without writing")
+	f.StringVar(&opts.actionRef, "action-ref", "", "run the nanobots action at this commit, tag or branch instead of the commit this build was made from")
 	return cmd
 }
 
@@ -150,8 +152,16 @@ func initRun(s streams, opts initOptions) error {
 			return err
 		}
 	}
-	res, err := scaffold.Init(scaffold.InitOptions{Dir: opts.dir, Config: cfg, Version: version.String(), DryRun: opts.dryRun})
+	in := version.Get()
+	engine, err := scaffold.PinEngine(in.Version, in.Commit, opts.actionRef)
 	if err != nil {
+		return fmt.Errorf("--action-ref: %w", err)
+	}
+	res, err := scaffold.Init(scaffold.InitOptions{Dir: opts.dir, Config: cfg, Version: in.Version, Commit: in.Commit, ActionRef: opts.actionRef, DryRun: opts.dryRun})
+	if err != nil {
+		return err
+	}
+	if err := warnUnpinned(s, engine); err != nil {
 		return err
 	}
 	if err := res.Print(s.Out, true); err != nil {

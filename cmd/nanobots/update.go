@@ -10,9 +10,10 @@ import (
 )
 
 type updateOptions struct {
-	dir    string
-	dryRun bool
-	check  bool
+	dir       string
+	dryRun    bool
+	check     bool
+	actionRef string
 }
 
 func newUpdateCmd(s streams) *cobra.Command {
@@ -34,7 +35,11 @@ version of nanobots.
     touched, only written when absent
 
 --check writes nothing and exits 1 when anything is out of date or edited by
-hand, naming each file: for CI.`,
+hand, naming each file: for CI.
+
+The outer workflow runs the nanobots action pinned at the commit this build
+was made from (with its release in a comment): update moves the pin, and the
+version the action installs, to this build. --action-ref pins another ref.`,
 		Example: `  nanobots update --dry-run
   nanobots update
   nanobots update --check`,
@@ -49,13 +54,22 @@ hand, naming each file: for CI.`,
 	}
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "show what would change, as a diff, without writing")
 	cmd.Flags().BoolVar(&opts.check, "check", false, "write nothing; exit 1 if any file is out of date or edited by hand")
+	cmd.Flags().StringVar(&opts.actionRef, "action-ref", "", "run the nanobots action at this commit, tag or branch instead of the commit this build was made from")
 	cmd.MarkFlagsMutuallyExclusive("dry-run", "check")
 	return cmd
 }
 
 func updateRun(s streams, opts updateOptions) error {
-	res, err := scaffold.Update(scaffold.UpdateOptions{Dir: opts.dir, Version: version.String(), DryRun: opts.dryRun || opts.check})
+	in := version.Get()
+	engine, err := scaffold.PinEngine(in.Version, in.Commit, opts.actionRef)
 	if err != nil {
+		return fmt.Errorf("--action-ref: %w", err)
+	}
+	res, err := scaffold.Update(scaffold.UpdateOptions{Dir: opts.dir, Version: in.Version, Commit: in.Commit, ActionRef: opts.actionRef, DryRun: opts.dryRun || opts.check})
+	if err != nil {
+		return err
+	}
+	if err := warnUnpinned(s, engine); err != nil {
 		return err
 	}
 	if opts.check {
@@ -102,4 +116,14 @@ func files(n int) string {
 		return "1 file"
 	}
 	return fmt.Sprintf("%d files", n)
+}
+
+// warnUnpinned says so when this build could not pin the outer workflow to
+// itself: the workflow then names a ref that does not exist and fails safe.
+func warnUnpinned(s streams, e scaffold.EngineAction) error {
+	if e.Pinned {
+		return nil
+	}
+	_, err := fmt.Fprintf(s.Err, "warning: this nanobots (%s) knows neither its commit nor its release, so the outer workflow names %s@%s and will not run: pass --action-ref COMMIT, or use a release or a `make build` binary\n", version.String(), version.Repository, scaffold.Unpinned)
+	return err
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -10,13 +9,33 @@ import (
 )
 
 func newVersionCmd(s streams) *cobra.Command {
-	return &cobra.Command{
+	var asJSON bool
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the nanobots version",
-		Args:  cobra.NoArgs,
+		Short: "Print the nanobots version and the commit it was built from",
+		Long: `Print the nanobots version and the commit it was built from.
+
+A release prints its tag; any other build prints "dev" (or the
+pseudo-version go install recorded). The commit is the one the build was
+made from; "unknown" when the build did not record it (go run, or
+-buildvcs=false without make build).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(s.Out, "nanobots %s (%s, %s/%s)\n", version.String(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			in := version.Get()
+			if asJSON {
+				return writeJSON(s.Out, in)
+			}
+			commit := in.Commit
+			if commit == "" {
+				commit = "unknown"
+			}
+			if in.Modified {
+				commit += " (modified)"
+			}
+			_, err := fmt.Fprintf(s.Out, "nanobots %s\ncommit %s\n%s, %s/%s\n", in.Version, commit, in.Go, in.OS, in.Arch)
 			return err
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the version as JSON")
+	return cmd
 }

@@ -302,6 +302,8 @@ var restHandlers = map[string]restHandler{
 	"repos/create-commit-status":              createStatus,
 	"actions/list-repo-workflows":             listWorkflows,
 	"actions/get-workflow":                    getWorkflow,
+	"actions/enable-workflow":                 setWorkflowState("active"),
+	"actions/disable-workflow":                setWorkflowState("disabled_manually"),
 	"users/get-authenticated":                 getAuthenticated,
 	"users/get-by-username":                   getUser,
 	"rate-limit/get":                          getRateLimit,

@@ -314,6 +314,14 @@ func TestGoGitHubCalls(t *testing.T) {
 			_, _, err := c.Actions.GetWorkflowByID(ctx, o, r, 161335)
 			return err
 		}},
+		{"enable a workflow", "actions/enable-workflow", map[string]string{"workflow_id": "nanobots-outer.yml"}, nil, func() error {
+			_, err := c.Actions.EnableWorkflowByFileName(ctx, o, r, "nanobots-outer.yml")
+			return err
+		}},
+		{"disable a workflow", "actions/disable-workflow", map[string]string{"workflow_id": "161335"}, nil, func() error {
+			_, err := c.Actions.DisableWorkflowByID(ctx, o, r, 161335)
+			return err
+		}},
 		{"authenticated user", "users/get-authenticated", nil, nil, func() error {
 			_, _, err := c.Users.Get(ctx, "")
 			return err

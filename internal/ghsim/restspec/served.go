@@ -58,6 +58,8 @@ var Served = []string{
 	// Workflows.
 	"actions/list-repo-workflows",
 	"actions/get-workflow",
+	"actions/enable-workflow",
+	"actions/disable-workflow",
 
 	// Users and limits.
 	"users/get-authenticated",
