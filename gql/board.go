@@ -10,7 +10,6 @@ package gql
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/shurcooL/githubv4"
@@ -32,94 +31,6 @@ const (
 
 // PageSize is GitHub's largest page.
 const PageSize = 100
-
-// Board is a Projects v2 board with its fields and every item (ReadBoard,
-// ReadCycle), or with its fields and linked repositories (ReadBoardSetup).
-type Board struct {
-	ID     string
-	Title  string
-	URL    string
-	Fields []Field
-	Items  []Item
-	// Repositories are the linked repositories, as owner/name; only
-	// ReadBoardSetup reads them.
-	Repositories []string
-	// Points is what reading it cost, summed from rateLimit.cost.
-	Points int
-	// Remaining is the GraphQL points left this hour after the last page.
-	Remaining int
-}
-
-// Field is a board field; Options are set for single-select fields.
-type Field struct {
-	ID       string
-	Name     string
-	DataType string
-	Options  []Option
-}
-
-// Option is a single-select option. Color and Description are read with
-// it because updateProjectV2Field wants them back for every option it keeps
-// (reading two more scalars on a page costs no more points).
-type Option struct {
-	ID          string
-	Name        string
-	Color       string // GRAY, BLUE, GREEN, YELLOW, ORANGE, RED, PINK, PURPLE
-	Description string
-}
-
-// Item is a card. Values maps a field's name to its single-select option
-// name or text value.
-type Item struct {
-	ID       string
-	Type     string // ISSUE, PULL_REQUEST, DRAFT_ISSUE, REDACTED
-	Archived bool
-	Values   map[string]string
-	// Set maps a single-select field's name to when its value was set.
-	Set     map[string]time.Time
-	Content Content
-}
-
-// Content is the issue or pull request on a card.
-type Content struct {
-	ID         string
-	Number     int
-	Title      string
-	State      string // OPEN, CLOSED, MERGED
-	Repository string // owner/name
-	Labels     []string
-	IsPull     bool
-}
-
-// Field returns the field with the given name, or nil.
-func (b *Board) Field(name string) *Field {
-	for i := range b.Fields {
-		if b.Fields[i].Name == name {
-			return &b.Fields[i]
-		}
-	}
-	return nil
-}
-
-// Linked reports whether the repository owner/name is linked to the board.
-func (b *Board) Linked(repo string) bool {
-	for _, r := range b.Repositories {
-		if strings.EqualFold(r, repo) {
-			return true
-		}
-	}
-	return false
-}
-
-// Option returns the option with the given name, or nil.
-func (f *Field) Option(name string) *Option {
-	for i := range f.Options {
-		if f.Options[i].Name == name {
-			return &f.Options[i]
-		}
-	}
-	return nil
-}
 
 type fieldNode struct {
 	SingleSelect struct {

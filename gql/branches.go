@@ -10,13 +10,6 @@ import (
 	"github.com/shurcooL/githubv4"
 )
 
-// Ref is a branch and its newest commit.
-type Ref struct {
-	Name string
-	// CommittedAt is when the branch's head commit was committed.
-	CommittedAt time.Time
-}
-
 // BranchWindow is how many of an issue's newest agent branches
 // AgentBranches reads.
 const BranchWindow = 10

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 )
 
 // A Marker is the loop's hidden note in a comment or issue body, an HTML
@@ -99,7 +99,7 @@ type Trust struct {
 }
 
 // Trusted reports whether a is the dispatcher or the Actions bot.
-func (t Trust) Trusted(a gql.Actor) bool {
+func (t Trust) Trusted(a model.Actor) bool {
 	switch a.Type {
 	case "Bot":
 		return strings.TrimSuffix(a.Login, "[bot]") == "github-actions"
@@ -112,12 +112,12 @@ func (t Trust) Trusted(a gql.Actor) bool {
 // Note is a trusted marker with the comment it was found in.
 type Note struct {
 	Marker
-	Comment gql.Comment
+	Comment model.Comment
 }
 
 // Notes returns the trusted markers in an issue's comments, oldest first.
 // Markers in comments by anyone else, and in the issue body, are ignored.
-func (t Trust) Notes(is *gql.Issue) []Note {
+func (t Trust) Notes(is *model.Issue) []Note {
 	if is == nil {
 		return nil
 	}
@@ -174,8 +174,8 @@ var StatusMarker = Marker{Kind: MarkStatus}.String()
 // carry the status label, oldest first): the oldest open one whose body has
 // the status marker and whose author is trusted, else the oldest such closed
 // one; nil when there is none.
-func (t Trust) StatusIssue(candidates []gql.Issue) *gql.Issue {
-	var closed *gql.Issue
+func (t Trust) StatusIssue(candidates []model.Issue) *model.Issue {
+	var closed *model.Issue
 	for i := range candidates {
 		is := &candidates[i]
 		if !t.Trusted(is.Author) || !HasMarker(is.Body, MarkStatus) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 )
 
 // AgentLogin is the login of the Claude GitHub App, whose bot writes
@@ -42,7 +42,7 @@ type agentResult struct {
 // agentRun reads the tracking comment of the run a dispatch at since
 // started: the newest comment by the Claude app's bot made after it. Only
 // that bot's comments count: anyone can type "Claude finished".
-func agentRun(is *gql.Issue, since time.Time) agentResult {
+func agentRun(is *model.Issue, since time.Time) agentResult {
 	for i := len(is.Comments) - 1; i >= 0; i-- {
 		c := is.Comments[i]
 		if c.Author.Type != "Bot" || strings.TrimSuffix(c.Author.Login, "[bot]") != AgentLogin || c.CreatedAt.Before(since) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/policy"
 )
 
@@ -14,8 +14,8 @@ import (
 func TestAnnouncedAcrossACrash(t *testing.T) {
 	p := defaultPolicy(t)
 	body := MakeStatus(StatusInput{Snapshot: statusBoard(), Policy: p, Plan: boardPlan(now)}).Markdown() // lists #1 and #4
-	needed := func(by gql.Actor, at time.Time, issues ...string) gql.Comment {
-		c := gql.Comment{Author: by, CreatedAt: at, Body: "@octo: items need a person.\n"}
+	needed := func(by model.Actor, at time.Time, issues ...string) model.Comment {
+		c := model.Comment{Author: by, CreatedAt: at, Body: "@octo: items need a person.\n"}
 		for _, n := range issues {
 			c.Body += "<!-- nanobots:needed issue=" + n + " -->\n"
 		}
@@ -24,17 +24,17 @@ func TestAnnouncedAcrossACrash(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		edited   time.Time
-		comments []gql.Comment
+		comments []model.Comment
 		want     []int
 	}{
 		{name: "rewritten after its comment: only the new item", edited: now, want: []int{9}},
 		{name: "created, and the cycle stopped before its comment: all of them now", want: []int{1, 4, 9}},
-		{name: "created and commented on: only the new item", comments: []gql.Comment{needed(bot, now.Add(time.Second), "1", "4")}, want: []int{9}},
+		{name: "created and commented on: only the new item", comments: []model.Comment{needed(bot, now.Add(time.Second), "1", "4")}, want: []int{9}},
 		{name: "commented on, and the cycle stopped before the rewrite: nobody", edited: now,
-			comments: []gql.Comment{needed(bot, now.Add(time.Hour), "9")}, want: nil},
-		{name: "a forged comment announces nothing", comments: []gql.Comment{needed(mona, now.Add(time.Second), "1", "4", "9")}, want: []int{1, 4, 9}},
+			comments: []model.Comment{needed(bot, now.Add(time.Hour), "9")}, want: nil},
+		{name: "a forged comment announces nothing", comments: []model.Comment{needed(mona, now.Add(time.Second), "1", "4", "9")}, want: []int{1, 4, 9}},
 		{name: "a comment older than the body announced an earlier wait", edited: now,
-			comments: []gql.Comment{needed(bot, now.Add(-time.Hour), "9")}, want: []int{9}},
+			comments: []model.Comment{needed(bot, now.Add(-time.Hour), "9")}, want: []int{9}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := written(statusBoard(), body)

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/ledger"
 )
 
@@ -44,7 +44,7 @@ type triageData struct {
 }
 
 // triageComment renders the triage comment for d, with its marker first.
-func (pl *planner) triageComment(is *gql.Issue, d decision, rev int) (string, error) {
+func (pl *planner) triageComment(is *model.Issue, d decision, rev int) (string, error) {
 	cfg := pl.p.Config
 	data := triageData{
 		Issue:   issueData{Number: is.Number, Title: defuse(is.Title), URL: is.URL, Author: is.Author.Login},

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
@@ -74,7 +74,7 @@ func PlanHeartbeat(s *Snapshot, cfg policy.Config, st *Status) HeartbeatSteps {
 // of the loop named since the body's last rewrite (a cycle that stopped
 // between the comment and the rewrite, or between creating the issue and
 // the comment). So each item is announced once, even across a crash.
-func announced(is *gql.Issue, prev previousStatus, trust ledger.Trust) []int {
+func announced(is *model.Issue, prev previousStatus, trust ledger.Trust) []int {
 	if is == nil {
 		return nil
 	}

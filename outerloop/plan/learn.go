@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/yuin/goldmark/ast"
@@ -69,10 +69,10 @@ type Entry struct {
 // pr, from the issue's details: its form gives the kind and area (only
 // names the rubric knows), the board its Size, the trusted markers in its
 // comments when it was triaged and dispatched and how often.
-func NewEntry(it *Item, form policy.Form, pr gql.PullRequest, r policy.Rubric, trust ledger.Trust, done time.Time) Entry {
+func NewEntry(it *Item, form policy.Form, pr model.PullRequest, r policy.Rubric, trust ledger.Trust, done time.Time) Entry {
 	is := it.Issue
 	if is == nil {
-		is = &gql.Issue{Number: it.Number(), Title: it.Content.Title}
+		is = &model.Issue{Number: it.Number(), Title: it.Content.Title}
 	}
 	e := Entry{
 		Issue: is.Number, IssueURL: is.URL, Title: is.Title,
@@ -433,7 +433,7 @@ const LearningsHeader = "# Learnings\n\nOne entry per finished work item, append
 // nanobots:distill, written by a trusted login, its body carrying the
 // distill marker. Its body is then the loop's own work spec, which the
 // dispatch brief quotes in place of a triage comment.
-func IsDistill(is *gql.Issue, trust ledger.Trust) bool {
+func IsDistill(is *model.Issue, trust ledger.Trust) bool {
 	return is != nil && HasLabel(is.Labels, policy.LabelDistill) && trust.Trusted(is.Author) && ledger.HasMarker(is.Body, ledger.MarkDistill)
 }
 
@@ -446,7 +446,7 @@ func IsDistill(is *gql.Issue, trust ledger.Trust) bool {
 // The planner adds it just before the item's first "finished" write (the
 // done comment and the move to Done): a cycle that stops between them plans
 // it again, and the entry's marker makes the second append a no-op.
-func LearnAction(it *Item, form policy.Form, pr gql.PullRequest, p *policy.Policy, trust ledger.Trust, now time.Time) Action {
+func LearnAction(it *Item, form policy.Form, pr model.PullRequest, p *policy.Policy, trust ledger.Trust, now time.Time) Action {
 	if IsDistill(it.Issue, trust) {
 		return Action{Kind: Distill, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID, Value: p.Config.Learnings.Branch,
 			Why: "a distill issue reached Done: the next may open"}
@@ -461,7 +461,7 @@ func LearnAction(it *Item, form policy.Form, pr gql.PullRequest, p *policy.Polic
 }
 
 // learn adds the LearnAction of an item the plan moves to Done.
-func (pl *planner) learn(it *Item, pr gql.PullRequest) {
+func (pl *planner) learn(it *Item, pr model.PullRequest) {
 	var form policy.Form
 	if it.Issue != nil {
 		form = pl.form(it.Issue)
@@ -474,7 +474,7 @@ func (pl *planner) learn(it *Item, pr gql.PullRequest) {
 // which the loop wrote, as the work spec; "distill" as the kind; and the
 // repository's "distill" recipe when RECIPES.md has one, otherwise which
 // files the work may change, followed by the recipe common to every kind.
-func DistillSpec(is *gql.Issue, rec policy.Recipes) (spec, kind, recipe string) {
+func DistillSpec(is *model.Issue, rec policy.Recipes) (spec, kind, recipe string) {
 	spec = ledger.Strip(is.Body)
 	if r, ok := rec.For(ledger.MarkDistill); ok {
 		return spec, ledger.MarkDistill, r

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
@@ -80,7 +80,7 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 		}
 		pl.add(Action{Kind: AddToBoard, Issue: is.Number, IssueID: is.ID, Value: policy.StatusInbox,
 			Why: fmt.Sprintf("open and labelled %s, not on the board yet", p.Config.Labels.Inbox)})
-		pl.triage(&Item{Item: gql.Item{Values: map[string]string{}, Content: gql.Content{ID: is.ID, Number: is.Number,
+		pl.triage(&Item{Item: model.Item{Values: map[string]string{}, Content: model.Content{ID: is.ID, Number: is.Number,
 			Title: is.Title, State: is.State, Labels: is.Labels}}, Issue: is})
 	}
 	var ready []*Item
@@ -152,7 +152,7 @@ func (pl *planner) wait(it *Item, human bool, why string) {
 }
 
 // form is the issue's form, parsed once a cycle.
-func (pl *planner) form(is *gql.Issue) policy.Form {
+func (pl *planner) form(is *model.Issue) policy.Form {
 	f, ok := pl.forms[is.ID]
 	if !ok {
 		f = policy.ParseForm(is.Body, pl.p.Rubric)
@@ -406,7 +406,7 @@ func (pl *planner) finishSummon(it *Item) bool {
 
 // openBlockers are the issues the form says must close first that are still
 // open (or whose state is unknown because they do not exist: not blocking).
-func (pl *planner) openBlockers(is *gql.Issue) []int {
+func (pl *planner) openBlockers(is *model.Issue) []int {
 	var open []int
 	for _, n := range pl.form(is).BlockedBy(pl.s.Repo) {
 		if n != is.Number && pl.s.States[n] == "OPEN" {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 	"github.com/nanobots/nanobots/scaffold"
@@ -67,20 +67,20 @@ var (
 )
 
 var (
-	octo = gql.Actor{Login: "octo", Type: "User"}
-	mona = gql.Actor{Login: "mona", Type: "User"}
-	bot  = gql.Actor{Login: "github-actions", Type: "Bot"}
+	octo = model.Actor{Login: "octo", Type: "User"}
+	mona = model.Actor{Login: "mona", Type: "User"}
+	bot  = model.Actor{Login: "github-actions", Type: "Bot"}
 )
 
-func board() *gql.Board {
-	opts := func(names ...string) []gql.Option {
-		var out []gql.Option
+func board() *model.Board {
+	opts := func(names ...string) []model.Option {
+		var out []model.Option
 		for _, n := range names {
-			out = append(out, gql.Option{ID: "opt-" + n, Name: n})
+			out = append(out, model.Option{ID: "opt-" + n, Name: n})
 		}
 		return out
 	}
-	return &gql.Board{ID: "board", URL: "https://github.com/users/octo/projects/1", Fields: []gql.Field{
+	return &model.Board{ID: "board", URL: "https://github.com/users/octo/projects/1", Fields: []model.Field{
 		{ID: "f-status", Name: "Status", DataType: "SINGLE_SELECT", Options: opts(policy.Statuses...)},
 		{ID: "f-priority", Name: "Priority", DataType: "SINGLE_SELECT", Options: opts("P0", "P1", "P2", "P3")},
 		{ID: "f-size", Name: "Size", DataType: "SINGLE_SELECT", Options: opts("XS", "S", "M", "L", "XL")},
@@ -88,8 +88,8 @@ func board() *gql.Board {
 }
 
 // iss is an open issue by mona, filed an hour before now.
-func iss(n int, body string, opts ...func(*gql.Issue)) *gql.Issue {
-	is := &gql.Issue{ID: fmt.Sprintf("I_%d", n), Number: n, Title: fmt.Sprintf("issue %d", n), Body: body,
+func iss(n int, body string, opts ...func(*model.Issue)) *model.Issue {
+	is := &model.Issue{ID: fmt.Sprintf("I_%d", n), Number: n, Title: fmt.Sprintf("issue %d", n), Body: body,
 		Author: mona, State: "OPEN", CreatedAt: now.Add(-time.Hour + time.Duration(n)*time.Minute)}
 	for _, o := range opts {
 		o(is)
@@ -97,40 +97,40 @@ func iss(n int, body string, opts ...func(*gql.Issue)) *gql.Issue {
 	return is
 }
 
-func comment(by gql.Actor, at time.Time, body string) func(*gql.Issue) {
-	return func(is *gql.Issue) {
-		is.Comments = append(is.Comments, gql.Comment{ID: fmt.Sprintf("C_%d_%d", is.Number, len(is.Comments)), Author: by, Body: body, CreatedAt: at})
+func comment(by model.Actor, at time.Time, body string) func(*model.Issue) {
+	return func(is *model.Issue) {
+		is.Comments = append(is.Comments, model.Comment{ID: fmt.Sprintf("C_%d_%d", is.Number, len(is.Comments)), Author: by, Body: body, CreatedAt: at})
 	}
 }
 
-func edited(at time.Time) func(*gql.Issue) { return func(is *gql.Issue) { is.EditedAt = at } }
+func edited(at time.Time) func(*model.Issue) { return func(is *model.Issue) { is.EditedAt = at } }
 
-func closed(is *gql.Issue) { is.State = "CLOSED" }
+func closed(is *model.Issue) { is.State = "CLOSED" }
 
-func byBot(is *gql.Issue) { is.Author = bot }
+func byBot(is *model.Issue) { is.Author = bot }
 
 // pr gives the issue a pull request that closes it, opened half an hour
 // ago (two hours ago and merged an hour ago when state is MERGED), with ci
 // the merge commit's check state.
-func pr(state, ci string) func(*gql.Issue) {
-	return func(is *gql.Issue) {
-		p := gql.PullRequest{Number: 100 + is.Number, State: state, CI: ci, HeadRef: fmt.Sprintf("claude/issue-%d-x", is.Number),
+func pr(state, ci string) func(*model.Issue) {
+	return func(is *model.Issue) {
+		p := model.PullRequest{Number: 100 + is.Number, State: state, CI: ci, HeadRef: fmt.Sprintf("claude/issue-%d-x", is.Number),
 			CreatedAt: now.Add(-30 * time.Minute), Labels: []string{policy.LabelBuilt}}
 		if state == "MERGED" {
 			p.CreatedAt = now.Add(-2 * time.Hour)
 			p.MergedAt, p.MergeCommit = now.Add(-time.Hour), "0123456789abcdef"
-			p.Checks = []gql.Check{{Name: "test", State: map[string]string{"FAILURE": "FAILURE"}[ci]}}
+			p.Checks = []model.Check{{Name: "test", State: map[string]string{"FAILURE": "FAILURE"}[ci]}}
 		}
 		is.ClosingPRs = append(is.ClosingPRs, p)
 	}
 }
 
 // claudeBot is the Claude app's bot, which writes the tracking comment.
-var claudeBot = gql.Actor{Login: "claude", Type: "Bot"}
+var claudeBot = model.Actor{Login: "claude", Type: "Bot"}
 
 // tracking is claude-code-action's tracking comment at a time, finished
 // (with the agent's final text) or still running.
-func tracking(at time.Time, finished bool) func(*gql.Issue) {
+func tracking(at time.Time, finished bool) func(*model.Issue) {
 	body := "Claude Code is working… I'll analyze this and get back to you."
 	if finished {
 		body = "**Claude finished @octo's task in 4m 12s** —— [View job](https://x) • [`claude/issue-1-20261102-1000`](https://x) • [Create PR ➔](https://x)\n\n---\nAdded the flag and a test.\n\n## Learnings\n\nThe CLI parses flags in main.go.\n"
@@ -142,29 +142,29 @@ func tracking(at time.Time, finished bool) func(*gql.Issue) {
 // a commit made at committed.
 func branch(s *Snapshot, n int, at, committed time.Time) {
 	if s.Branches == nil {
-		s.Branches = map[int][]gql.Ref{}
+		s.Branches = map[int][]model.Ref{}
 	}
-	s.Branches[n] = append(s.Branches[n], gql.Ref{Name: fmt.Sprintf("claude/issue-%d-%s", n, at.UTC().Format("20060102-1504")), CommittedAt: committed})
+	s.Branches[n] = append(s.Branches[n], model.Ref{Name: fmt.Sprintf("claude/issue-%d-%s", n, at.UTC().Format("20060102-1504")), CommittedAt: committed})
 }
 
 // triaged is the loop's triage comment with an outcome.
-func triaged(n int, outcome string, at time.Time) func(*gql.Issue) {
+func triaged(n int, outcome string, at time.Time) func(*model.Issue) {
 	return comment(bot, at, fmt.Sprintf("<!-- nanobots:triage issue=%d outcome=%s rev=1 -->\n## Work spec\n\nDo it.\n\n---\nReady.", n, outcome))
 }
 
 // dispatched is the dispatcher's dispatch comment of an attempt.
-func dispatched(n, attempt int, at time.Time) func(*gql.Issue) {
+func dispatched(n, attempt int, at time.Time) func(*model.Issue) {
 	return comment(octo, at, fmt.Sprintf("@claude go\n<!-- nanobots:dispatch attempt=%d issue=%d -->", attempt, n))
 }
 
-func labelled(l string) func(*gql.Issue) {
-	return func(is *gql.Issue) { is.Labels = append(is.Labels, l) }
+func labelled(l string) func(*model.Issue) {
+	return func(is *model.Issue) { is.Labels = append(is.Labels, l) }
 }
 
 // card puts an issue on the board in a status, set at a time.
-func card(status string, setAt time.Time, is *gql.Issue, values ...string) *Item {
-	it := &Item{Item: gql.Item{ID: "item-" + is.ID, Type: "ISSUE", Values: map[string]string{}, Set: map[string]time.Time{},
-		Content: gql.Content{ID: is.ID, Number: is.Number, Title: is.Title, State: is.State, Repository: "octo/demo", Labels: is.Labels}}, Issue: is}
+func card(status string, setAt time.Time, is *model.Issue, values ...string) *Item {
+	it := &Item{Item: model.Item{ID: "item-" + is.ID, Type: "ISSUE", Values: map[string]string{}, Set: map[string]time.Time{},
+		Content: model.Content{ID: is.ID, Number: is.Number, Title: is.Title, State: is.State, Repository: "octo/demo", Labels: is.Labels}}, Issue: is}
 	if status != "" {
 		it.Values["Status"], it.Set["Status"] = status, setAt
 	}
@@ -224,7 +224,7 @@ func TestPlan(t *testing.T) {
 		{name: "idle: nothing on the board, nothing new", snap: snap(), want: nil},
 		{
 			name: "a new inbox issue is added to the board and triaged Ready",
-			snap: func() *Snapshot { s := snap(); s.New = []*gql.Issue{iss(1, complete)}; return s }(),
+			snap: func() *Snapshot { s := snap(); s.New = []*model.Issue{iss(1, complete)}; return s }(),
 			want: []string{"#1 add Inbox", "#1 Priority=P2", "#1 Size=S", "#1 comment triage issue=1 outcome=ready rev=1", "#1 Status=Ready"},
 		},
 		{
@@ -488,15 +488,15 @@ func TestPlan(t *testing.T) {
 		{
 			name: "an earlier attempt's pull request closed unmerged never spends the current attempt",
 			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, dayAgo), dispatched(1, 2, hourAgo),
-				func(is *gql.Issue) {
-					is.ClosingPRs = []gql.PullRequest{{Number: 50, State: "CLOSED", HeadRef: "claude/issue-1-20261101-1100", CreatedAt: dayAgo.Add(time.Hour)}}
+				func(is *model.Issue) {
+					is.ClosingPRs = []model.PullRequest{{Number: 50, State: "CLOSED", HeadRef: "claude/issue-1-20261101-1100", CreatedAt: dayAgo.Add(time.Hour)}}
 				}))),
 			want: nil,
 		},
 		{
 			name: "the agent opened the pull request itself: In Review, and the pull request labelled",
-			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), func(is *gql.Issue) {
-				is.ClosingPRs = []gql.PullRequest{{Number: 7, State: "OPEN", HeadRef: "claude/issue-1-20261102-1101", CreatedAt: now.Add(-10 * time.Minute), Author: claudeBot}}
+			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), func(is *model.Issue) {
+				is.ClosingPRs = []model.PullRequest{{Number: 7, State: "OPEN", HeadRef: "claude/issue-1-20261102-1101", CreatedAt: now.Add(-10 * time.Minute), Author: claudeBot}}
 			}))),
 			want: []string{"#1 label " + policy.LabelBuilt, "#1 Status=In Review"},
 		},
@@ -550,7 +550,7 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name: "summoned and labelled by an earlier cycle that stopped before the move: assign the rest, Blocked",
-			snap: snap(card("Verify", dayAgo, iss(1, complete, closed, labelled("summon-human"), func(is *gql.Issue) { is.Assignees = []string{"octo"} },
+			snap: snap(card("Verify", dayAgo, iss(1, complete, closed, labelled("summon-human"), func(is *model.Issue) { is.Assignees = []string{"octo"} },
 				dispatched(1, 1, dayAgo), pr("MERGED", "FAILURE"), comment(bot, hourAgo, "<!-- nanobots:summon issue=1 -->\n@octo help")))),
 			want: []string{"#1 assign ada", "#1 Status=Blocked"},
 		},
@@ -592,7 +592,7 @@ func TestPlan(t *testing.T) {
 			name: "a distill issue an earlier cycle opened and did not put on the board: Ready, not triaged",
 			snap: func() *Snapshot {
 				s := snap()
-				s.New = []*gql.Issue{iss(7, "<!-- nanobots:distill entries=2 new=2 -->\nDistill.", labelled("nanobots:distill"), byBot)}
+				s.New = []*model.Issue{iss(7, "<!-- nanobots:distill entries=2 new=2 -->\nDistill.", labelled("nanobots:distill"), byBot)}
 				return s
 			}(),
 			want: []string{"#7 add Ready"},
@@ -708,16 +708,16 @@ func TestMarkersRoundTrip(t *testing.T) {
 func TestTrust(t *testing.T) {
 	tr := ledger.Trust{Dispatcher: "Octo"}
 	for _, c := range []struct {
-		a    gql.Actor
+		a    model.Actor
 		want bool
 	}{
 		{octo, true},
 		{bot, true},
-		{gql.Actor{Login: "github-actions[bot]", Type: "Bot"}, true},
+		{model.Actor{Login: "github-actions[bot]", Type: "Bot"}, true},
 		{mona, false},
-		{gql.Actor{Login: "github-actions", Type: "User"}, false},
-		{gql.Actor{Login: "claude", Type: "Bot"}, false},
-		{gql.Actor{}, false},
+		{model.Actor{Login: "github-actions", Type: "User"}, false},
+		{model.Actor{Login: "claude", Type: "Bot"}, false},
+		{model.Actor{}, false},
 	} {
 		if got := tr.Trusted(c.a); got != c.want {
 			t.Errorf("Trusted(%v) = %v, want %v", c.a, got, c.want)

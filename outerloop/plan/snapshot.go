@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
@@ -21,11 +21,11 @@ type Snapshot struct {
 	// Board is the board with its fields; Items are its cards that are
 	// issues of Repo, in board order (pull requests, drafts and other
 	// repositories' issues are left alone).
-	Board *gql.Board
+	Board *model.Board
 	Items []*Item
 	// New are open issues carrying the inbox label that are not on the
 	// board yet, oldest first, with their details.
-	New []*gql.Issue
+	New []*model.Issue
 	// Forms are the issue-form answers of every issue read with its
 	// details, by issue ID, parsed once. An issue absent here is parsed by
 	// the planner when it needs it.
@@ -36,23 +36,23 @@ type Snapshot struct {
 	States map[int]string
 	// StatusIssue is the loop's status issue, when one written by a
 	// trusted login exists.
-	StatusIssue *gql.Issue
+	StatusIssue *model.Issue
 	// Pinned is how many issues the repository has pinned.
 	Pinned int
 	// Branches are the agent's newest branches (claude/issue-N-…) of
 	// each item that is or was dispatched, newest first, by issue number.
-	Branches map[int][]gql.Ref
+	Branches map[int][]model.Ref
 	// Remaining is the GraphQL points left this hour.
 	Remaining int
 }
 
 // Item is a card on the board whose content is an issue of the repository.
 type Item struct {
-	gql.Item
+	model.Item
 	// Issue holds the issue's details (body, comments, closing pull
 	// requests). Observe reads them for every item the plan may act on;
 	// nil for the rest (Done items).
-	Issue *gql.Issue
+	Issue *model.Issue
 }
 
 // Status is the item's Status option name ("" when unset).
@@ -84,7 +84,7 @@ const DoneLookback = 7 * 24 * time.Hour
 // and an issue closed by hand is left where it is unless its work is being
 // followed (In Progress, In Review, Verify: merging the pull request closes
 // the issue).
-func NeedsDetails(it gql.Item, summon string, now time.Time) bool {
+func NeedsDetails(it model.Item, summon string, now time.Time) bool {
 	if HasLabel(it.Content.Labels, summon) && it.Values[policy.FieldStatus] != policy.StatusDone {
 		return true // to say why a person is needed, in the loop's words
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/policy"
 )
 
@@ -117,7 +117,7 @@ func TestStatusMatchesTheBoard(t *testing.T) {
 func TestStatusCountsTheBoardAfterTheCycle(t *testing.T) {
 	p := defaultPolicy(t)
 	s := snap(card(policy.StatusReady, now, iss(1, complete)), card(policy.StatusReady, now, iss(2, complete)))
-	s.New = []*gql.Issue{iss(3, complete)}
+	s.New = []*model.Issue{iss(3, complete)}
 	at := now.Add(time.Minute)
 	done := []Done{
 		{Action: Action{Kind: AddToBoard, Issue: 3, Value: policy.StatusInbox}, At: at},
@@ -198,7 +198,7 @@ func TestStatusActivity(t *testing.T) {
 // written is a snapshot whose status issue carries body, rewritten by the
 // Actions bot.
 func written(s *Snapshot, body string) *Snapshot {
-	s.StatusIssue = &gql.Issue{ID: "I_status", Number: 99, Title: "nanobots status", Body: body, State: "OPEN",
+	s.StatusIssue = &model.Issue{ID: "I_status", Number: 99, Title: "nanobots status", Body: body, State: "OPEN",
 		Pinned: true, Author: bot, EditedAt: now}
 	s.Pinned = 1
 	return s

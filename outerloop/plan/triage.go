@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
@@ -48,7 +48,7 @@ func (d decision) status() string {
 
 // decide applies the rubric to an issue's form. It reads nothing but its
 // arguments.
-func (pl *planner) decide(is *gql.Issue) decision {
+func (pl *planner) decide(is *model.Issue) decision {
 	r := pl.p.Rubric
 	form := pl.form(is)
 	d := decision{Form: form, Kind: strings.TrimSpace(form.Value("kind")), Area: strings.TrimSpace(form.Value("area"))}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots/nanobots/gql/model"
 	"github.com/nanobots/nanobots/ledger"
 	"github.com/nanobots/nanobots/policy"
 )
@@ -36,14 +36,14 @@ func branchTime(name string, n int) (time.Time, bool) {
 // dispatched at since, newest first: claude-code-action makes a new branch
 // on every run, named for the minute it started, so a branch whose minute
 // is before the dispatch's belongs to an earlier attempt.
-func (pl *planner) attemptBranches(n int, since time.Time) []gql.Ref {
-	var out []gql.Ref
+func (pl *planner) attemptBranches(n int, since time.Time) []model.Ref {
+	var out []model.Ref
 	for _, r := range pl.s.Branches[n] {
 		if t, ok := branchTime(r.Name, n); ok && !t.Before(since.UTC().Truncate(time.Minute)) {
 			out = append(out, r)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b gql.Ref) int { return strings.Compare(b.Name, a.Name) })
+	slices.SortStableFunc(out, func(a, b model.Ref) int { return strings.Compare(b.Name, a.Name) })
 	return out
 }
 
@@ -69,30 +69,30 @@ func (pl *planner) previousBranch(n int, dispatch *ledger.Note) string {
 // earlier attempt's closed pull request never spends a later attempt.
 // since is zero for work the loop did not dispatch: every pull request
 // counts.
-func (pl *planner) closingPR(is *gql.Issue, since time.Time) (gql.PullRequest, bool) {
+func (pl *planner) closingPR(is *model.Issue, since time.Time) (model.PullRequest, bool) {
 	prs := is.ClosingPRs
-	if i := slices.IndexFunc(prs, func(p gql.PullRequest) bool { return p.State == "MERGED" }); i >= 0 {
+	if i := slices.IndexFunc(prs, func(p model.PullRequest) bool { return p.State == "MERGED" }); i >= 0 {
 		return prs[i], true
 	}
 	branches := pl.attemptBranches(is.Number, since)
-	var ours []gql.PullRequest
+	var ours []model.PullRequest
 	for _, p := range prs {
-		if !p.CreatedAt.Before(since) || slices.ContainsFunc(branches, func(r gql.Ref) bool { return r.Name == p.HeadRef }) {
+		if !p.CreatedAt.Before(since) || slices.ContainsFunc(branches, func(r model.Ref) bool { return r.Name == p.HeadRef }) {
 			ours = append(ours, p)
 		}
 	}
-	if i := slices.IndexFunc(ours, func(p gql.PullRequest) bool { return p.State == "OPEN" }); i >= 0 {
+	if i := slices.IndexFunc(ours, func(p model.PullRequest) bool { return p.State == "OPEN" }); i >= 0 {
 		return ours[i], true
 	}
 	if len(ours) > 0 {
 		return ours[len(ours)-1], true
 	}
-	return gql.PullRequest{}, false
+	return model.PullRequest{}, false
 }
 
 // dispatchedAt is when the item's current attempt was dispatched: the time
 // of the loop's newest dispatch note, or zero when it has none.
-func (pl *planner) dispatchedAt(is *gql.Issue) time.Time {
+func (pl *planner) dispatchedAt(is *model.Issue) time.Time {
 	if last := ledger.Last(pl.trust.Notes(is), ledger.MarkDispatch); last != nil {
 		return last.Comment.CreatedAt
 	}
@@ -303,7 +303,7 @@ func (pl *planner) verify(it *Item) {
 
 // done finishes a verified item: a comment saying what was checked, which
 // marks it finished, and the move to Done.
-func (pl *planner) done(it *Item, pr gql.PullRequest) {
+func (pl *planner) done(it *Item, pr model.PullRequest) {
 	ci := fmt.Sprintf("CI passed on %s, the merge commit", short(pr.MergeCommit))
 	if pr.CI == "" {
 		ci = fmt.Sprintf("no CI reported on %s, the merge commit", short(pr.MergeCommit))
@@ -332,7 +332,7 @@ func (pl *planner) doneByGitHub(it *Item) {
 	pl.verify(it)
 }
 
-func failing(checks []gql.Check) string {
+func failing(checks []model.Check) string {
 	var bad []string
 	for _, c := range checks {
 		switch c.State {
