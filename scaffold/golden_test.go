@@ -8,13 +8,13 @@ import (
 	"github.com/nanobots/nanobots/policy"
 )
 
-// report renders a Result the way the CLI prints it, diffs included, so a
+// report renders a Outcome the way the CLI prints it, diffs included, so a
 // golden file shows both what was decided and what was written.
-func report(t *testing.T, res Result, err error) string {
+func report(t *testing.T, res Outcome, err error) string {
 	return reportAll(t, res, err, false)
 }
 
-func reportAll(t *testing.T, res Result, err error, all bool) string {
+func reportAll(t *testing.T, res Outcome, err error, all bool) string {
 	t.Helper()
 	var b strings.Builder
 	if err != nil {

@@ -70,14 +70,14 @@ func (c Change) Diff() (string, error) {
 	return unifiedDiff(c.target, c.old, c.new)
 }
 
-// Result is the outcome of init or update: every file considered, in order.
-type Result struct {
+// Outcome is what init or update did, or would do: every file considered, in order.
+type Outcome struct {
 	Changes []Change
 	DryRun  bool
 }
 
 // Drifted returns the changes `update --check` reports.
-func (r Result) Drifted() []Change {
+func (r Outcome) Drifted() []Change {
 	var out []Change
 	for _, c := range r.Changes {
 		if c.Drift {
@@ -88,7 +88,7 @@ func (r Result) Drifted() []Change {
 }
 
 // Written counts the files changed (or, in a dry run, that would be).
-func (r Result) Written() int {
+func (r Outcome) Written() int {
 	n := 0
 	for _, c := range r.Changes {
 		if c.Writes() {
@@ -106,7 +106,7 @@ func (c Change) Quiet() bool {
 
 // Print writes one line per file: action, path and why. With all false it
 // leaves out quiet changes and counts them in a last line instead.
-func (r Result) Print(w io.Writer, all bool) error {
+func (r Outcome) Print(w io.Writer, all bool) error {
 	quiet := 0
 	for _, c := range r.Changes {
 		if !all && c.Quiet() {
@@ -130,7 +130,7 @@ func (r Result) Print(w io.Writer, all bool) error {
 }
 
 // PrintDiff writes the unified diff of every change that writes.
-func (r Result) PrintDiff(w io.Writer) error {
+func (r Outcome) PrintDiff(w io.Writer) error {
 	for _, c := range r.Changes {
 		d, err := c.Diff()
 		if err != nil {

@@ -63,9 +63,9 @@ func LoadConfig(dir string) (c policy.Config, exists bool, err error) {
 // Update, a repo-owned one is the repository's, and a file at an engine-owned
 // path without a marker gets the rendering written beside it. Running it
 // twice changes nothing.
-func Init(opts InitOptions) (Result, error) {
+func Init(opts InitOptions) (Outcome, error) {
 	if err := opts.Config.Validate(); err != nil {
-		return Result{}, err
+		return Outcome{}, err
 	}
 	return run(opts.Dir, engine{opts.Version, opts.Commit, opts.ActionRef}, opts.DryRun, modeInit, func(string) (policy.Config, error) {
 		return opts.Config, nil
@@ -79,7 +79,7 @@ func Init(opts InitOptions) (Result, error) {
 // conflicts, left as it is with the new rendering written beside it. Files
 // this version no longer renders are removed when untouched. Repo-owned files
 // are written only when absent.
-func Update(opts UpdateOptions) (Result, error) {
+func Update(opts UpdateOptions) (Outcome, error) {
 	return run(opts.Dir, engine{opts.Version, opts.Commit, opts.ActionRef}, opts.DryRun, modeUpdate, func(root string) (policy.Config, error) {
 		c, exists, err := LoadConfig(root)
 		if err != nil {
@@ -102,47 +102,47 @@ const (
 // engine is the nanobots that renders: see InitOptions.
 type engine struct{ version, commit, actionRef string }
 
-func run(dir string, e engine, dryRun bool, m mode, config func(root string) (policy.Config, error)) (Result, error) {
+func run(dir string, e engine, dryRun bool, m mode, config func(root string) (policy.Config, error)) (Outcome, error) {
 	version := e.version
 	if version == "" {
-		return Result{}, errors.New("no nanobots version to record in markers")
+		return Outcome{}, errors.New("no nanobots version to record in markers")
 	}
 	repo, err := openRepo(dir)
 	if err != nil {
-		return Result{}, err
+		return Outcome{}, err
 	}
 	cfg, err := config(repo.root)
 	if err != nil {
-		return Result{}, err
+		return Outcome{}, err
 	}
 	rubric, err := loadRubric(repo.root)
 	if err != nil {
-		return Result{}, err
+		return Outcome{}, err
 	}
 	files, err := render(Values{Config: cfg, Rubric: rubric, Version: version, Commit: e.commit, ActionRef: e.actionRef})
 	if err != nil {
-		return Result{}, err
+		return Outcome{}, err
 	}
 	p := planner{repo: repo, version: version, mode: m}
-	var res Result
+	var res Outcome
 	res.DryRun = dryRun
 	for _, f := range files {
 		c, err := p.plan(f)
 		if err != nil {
-			return Result{}, fmt.Errorf("%s: %w", f.path, err)
+			return Outcome{}, fmt.Errorf("%s: %w", f.path, err)
 		}
 		res.Changes = append(res.Changes, c)
 	}
 	if m == modeUpdate {
 		retired, err := p.retired(files)
 		if err != nil {
-			return Result{}, err
+			return Outcome{}, err
 		}
 		res.Changes = append(res.Changes, retired...)
 	}
 	pending, err := p.pending(res.Changes)
 	if err != nil {
-		return Result{}, err
+		return Outcome{}, err
 	}
 	res.Changes = append(res.Changes, pending...)
 	if !dryRun {

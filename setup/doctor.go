@@ -59,7 +59,7 @@ type doctor struct {
 	rubricOK bool
 }
 
-func (d *doctor) add(id string, res Result, detail, fix string) {
+func (d *doctor) add(id string, res Verdict, detail, fix string) {
 	d.r.Checks = append(d.r.Checks, Check{ID: id, Result: res, Detail: detail, Fix: fix})
 }
 
@@ -338,7 +338,7 @@ func (d *doctor) tokenChecks(g *remote) {
 
 // scopesCheck judges the dispatch token's scopes for a board of ownerType
 // and the repository (nil when it could not be read).
-func scopesCheck(who identity, ownerType string, repo *gql.SetupRepo) (Result, string, string) {
+func scopesCheck(who identity, ownerType string, repo *gql.SetupRepo) (Verdict, string, string) {
 	if !who.Classic {
 		if ownerType == "user" {
 			return Fail, "the token reports no scopes: it is a fine-grained token, which cannot reach a user's board",

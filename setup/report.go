@@ -10,25 +10,25 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// Result is the outcome of one check.
-type Result string
+// Verdict is the outcome of one check.
+type Verdict string
 
 const (
 	// Pass: what a cycle needs is there.
-	Pass Result = "pass"
+	Pass Verdict = "pass"
 	// Fail: a cycle would fail, or do the wrong thing, until it is fixed.
-	Fail Result = "fail"
+	Fail Verdict = "fail"
 	// Warn: worth fixing, but a cycle runs without it.
-	Warn Result = "warn"
+	Warn Verdict = "warn"
 	// Skip: not checked, because a failed check makes it impossible.
-	Skip Result = "skip"
+	Skip Verdict = "skip"
 )
 
 // Check is one line of doctor's report.
 type Check struct {
 	// ID names the check, stably, for scripts: "config", "token-scopes"…
-	ID     string `json:"id"`
-	Result Result `json:"result"`
+	ID     string  `json:"id"`
+	Result Verdict `json:"result"`
 	// Detail says what was found.
 	Detail string `json:"detail"`
 	// Fix says what to do, when the check failed or warned.
@@ -65,7 +65,7 @@ func (r Report) Check(id string) (Check, bool) {
 	return Check{}, false
 }
 
-var marks = map[Result]string{Pass: "ok", Fail: "FAIL", Warn: "warn", Skip: "skip"}
+var marks = map[Verdict]string{Pass: "ok", Fail: "FAIL", Warn: "warn", Skip: "skip"}
 
 // Print writes one line per check, "FAIL  id  detail", with the fix on the
 // next line when there is one; details of several lines are indented.

@@ -79,7 +79,7 @@ func TestDoctorChecksTheAgentsCommands(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		tools  []string
-		result setup.Result
+		result setup.Verdict
 		want   []string
 	}{
 		{"a test command and git fetch", []string{"Bash(gh pr view:*)", "Bash(make test:*)", "Bash(git fetch:*)"}, setup.Pass, []string{"the agent may run make test"}},

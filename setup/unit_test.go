@@ -45,7 +45,7 @@ func TestScopesCheck(t *testing.T) {
 		who       identity
 		ownerType string
 		repo      *gql.SetupRepo
-		result    Result
+		result    Verdict
 		want      string
 	}{
 		{"classic, enough", identity{Classic: true, Scopes: []string{"project", "repo"}}, "user", private, Pass, "has project, repo"},

@@ -78,7 +78,7 @@ func updateRun(s streams, opts updateOptions) error {
 			_, err := fmt.Fprintf(s.Out, "up to date with nanobots %s\n", version.String())
 			return err
 		}
-		if err := (scaffold.Result{Changes: drifted}).Print(s.Out, true); err != nil {
+		if err := (scaffold.Outcome{Changes: drifted}).Print(s.Out, true); err != nil {
 			return err
 		}
 		return &exitError{code: 1, err: fmt.Errorf("%s out of date or edited by hand, as listed above", files(len(drifted)))}
