@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -394,6 +395,8 @@ func twice(h *harness) string {
 	return strings.Join(out, ", ")
 }
 
+var triageMarkerRE = regexp.MustCompile(`<!-- nanobots:triage [^>]*-->`)
+
 // TestACommentPostedSecondIsWithdrawn: another cycle posts the same triage
 // comment after this one read the issue and before it posted; this one
 // deletes its own and records it as skipped.
@@ -403,10 +406,13 @@ func TestACommentPostedSecondIsWithdrawn(t *testing.T) {
 		"kind": "feature", "area": "interface", "problem": "No way to tell the build.",
 		"acceptance": "- [ ] `demo --version` prints it", "size_hint": "S",
 	})
-	marker := fmt.Sprintf("<!-- nanobots:triage issue=%d outcome=ready rev=1 -->", is.Number)
+	// The other cycle writes the same marker this one is about to post.
+	var marker string
 	rv := &rival{
 		match: func(r *http.Request, body string) bool {
-			return strings.HasSuffix(r.URL.Path, "/graphql") && strings.Contains(body, "nanobots:triage")
+			body = strings.NewReplacer(`\u003c`, "<", `\u003e`, ">").Replace(body)
+			marker = triageMarkerRE.FindString(body)
+			return strings.HasSuffix(r.URL.Path, "/graphql") && marker != ""
 		},
 		first: func() {
 			h.world.AddComment(is, h.world.User(ghsim.ActionsBot), marker+"\n## Work spec\n\nthe other cycle's")

@@ -75,7 +75,7 @@ func (pl *planner) triageComment(is *model.Issue, d decision, rev int) (string, 
 	if err != nil {
 		return "", err
 	}
-	m := ledger.Marker{Kind: ledger.MarkTriage, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "outcome": d.Outcome, "rev": fmt.Sprint(rev)}}
+	m := ledger.Marker{Kind: ledger.MarkTriage, Fields: map[string]string{"issue": fmt.Sprint(is.Number), "outcome": d.Outcome, "rev": fmt.Sprint(rev), "text": textDigest(is)}}
 	return m.String() + "\n" + strings.TrimSpace(body) + "\n", nil
 }
 

@@ -108,6 +108,12 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 		case policy.StatusBacklog:
 			pl.backlog(it)
 		case policy.StatusReady:
+			if !IsDistill(it.Issue, pl.trust) && ledger.Last(pl.trust.Notes(it.Issue), ledger.MarkTriage) == nil {
+				// Moved to Ready by hand before the loop triaged it: the
+				// work needs its spec first, so triage it now.
+				pl.triage(it)
+				break
+			}
 			ready = append(ready, it)
 		case policy.StatusInProgress:
 			pl.inProgress(it)
@@ -125,11 +131,29 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 
 // HoldsSlot reports whether an item whose Status is (or, once the plan is
 // carried out, will be) status counts against wip_limit: it is In Progress
-// or In Review, its issue is open, and no person was summoned to it. The
-// planner and the status report count with this one rule.
-func HoldsSlot(it *Item, status, summonLabel string) bool {
-	return (status == policy.StatusInProgress || status == policy.StatusInReview) &&
-		it.Content.State != "CLOSED" && !it.HasLabel(summonLabel)
+// or In Review and its issue is open. An item a person was summoned to
+// keeps its slot: its work is still under way. The planner and the status
+// report count with this one rule.
+func HoldsSlot(it *Item, status string) bool {
+	return (status == policy.StatusInProgress || status == policy.StatusInReview) && it.Content.State != "CLOSED"
+}
+
+// editedSince reports whether the issue's title or body changed since the
+// loop's triage note was written. The note records a digest of the text it
+// triaged, so an edit in the same second as the note (GitHub's times have
+// whole seconds) is told apart exactly; a note without one (written before
+// notes carried it) falls back to the times.
+func editedSince(is *model.Issue, triage *ledger.Note) bool {
+	if d := triage.Fields["text"]; d != "" {
+		return d != textDigest(is)
+	}
+	return is.EditedAt.After(triage.Comment.CreatedAt)
+}
+
+// textDigest is a short digest of what the issue's author wrote: its title
+// and body.
+func textDigest(is *model.Issue) string {
+	return digest(is.Title + "\x00" + is.Body)[:12]
 }
 
 // wip counts the items that hold a slot once the actions planned so far
@@ -137,7 +161,7 @@ func HoldsSlot(it *Item, status, summonLabel string) bool {
 func (pl *planner) wip() int {
 	n := 0
 	for _, it := range pl.s.Items {
-		if HoldsSlot(it, pl.status(it), pl.p.Config.Labels.SummonHuman) {
+		if HoldsSlot(it, pl.status(it)) {
 			n++
 		}
 	}
@@ -260,7 +284,7 @@ func (pl *planner) blocked(it *Item) {
 		return
 	}
 	if last != nil && last.Fields["outcome"] == outcomeMissing {
-		if it.Issue.EditedAt.After(last.Comment.CreatedAt) {
+		if editedSince(it.Issue, last) {
 			pl.triage(it)
 			return
 		}

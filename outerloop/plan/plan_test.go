@@ -195,6 +195,7 @@ func summary(a Action) string {
 		if len(m) == 0 {
 			return fmt.Sprintf("#%d comment", a.Issue)
 		}
+		delete(m[0].Fields, "text") // a digest: checked where it matters
 		return fmt.Sprintf("#%d comment %s", a.Issue, strings.TrimSuffix(strings.TrimPrefix(m[0].String(), "<!-- nanobots:"), " -->"))
 	case Dispatch:
 		return fmt.Sprintf("#%d dispatch %d", a.Issue, a.Attempt)
@@ -330,6 +331,32 @@ func TestPlan(t *testing.T) {
 		{
 			name: "WIP full: nothing dispatched",
 			snap: snap(card("Ready", hourAgo, iss(1, complete, triaged(1, "ready", hourAgo))), card("In Progress", hourAgo, iss(2, p1)), card("In Review", hourAgo, iss(3, p1))),
+			want: nil,
+		},
+		{
+			name: "WIP full with a summoned item In Progress: it keeps its slot",
+			edit: func(p *policy.Policy) { p.Config.WIPLimit = 1 },
+			snap: snap(card("Ready", hourAgo, iss(1, complete, triaged(1, "ready", hourAgo))),
+				card("In Progress", hourAgo, iss(2, p1, labelled("summon-human")))),
+			want: nil,
+		},
+		{
+			name: "moved to Ready by hand before triage: triaged where it stands, the cycle goes on",
+			snap: snap(card("Ready", hourAgo, iss(1, complete))),
+			want: []string{"#1 Priority=P2", "#1 Size=S", "#1 comment triage issue=1 outcome=ready rev=1"},
+		},
+		{
+			name: "edited in the same second as its triage comment: the note's digest of the text tells, triaged again",
+			snap: snap(card("Blocked", hourAgo.Add(-time.Minute), iss(1, complete, edited(hourAgo),
+				comment(bot, hourAgo, fmt.Sprintf("<!-- nanobots:triage issue=1 outcome=missing rev=1 text=%s -->\nPlease add the acceptance criteria.",
+					textDigest(&model.Issue{Title: "issue 1", Body: noCriteria})))))),
+			want: []string{"#1 Priority=P2", "#1 Size=S", "#1 comment triage issue=1 outcome=ready rev=2", "#1 Status=Ready"},
+		},
+		{
+			name: "its triage note's digest matches the text: not triaged again, whenever it was edited",
+			snap: snap(card("Blocked", hourAgo.Add(-time.Minute), iss(1, noCriteria, edited(hourAgo),
+				comment(bot, hourAgo, fmt.Sprintf("<!-- nanobots:triage issue=1 outcome=missing rev=1 text=%s -->\nPlease add the acceptance criteria.",
+					textDigest(&model.Issue{Title: "issue 1", Body: noCriteria})))))),
 			want: nil,
 		},
 		{

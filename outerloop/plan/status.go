@@ -197,7 +197,7 @@ func MakeStatus(in StatusInput) *Status {
 		st.Counts = append(st.Counts, StateCount{noStatus, n[""]})
 	}
 	for _, it := range s.Items {
-		if HoldsSlot(it, state[it.Number()], p.Config.Labels.SummonHuman) {
+		if HoldsSlot(it, state[it.Number()]) {
 			st.WIP++
 		}
 	}

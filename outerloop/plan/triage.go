@@ -137,7 +137,7 @@ func (pl *planner) triage(it *Item) {
 	// posted it and stopped before moving the card.
 	notes := pl.trust.Notes(is)
 	last := ledger.Last(notes, ledger.MarkTriage)
-	if last == nil || is.EditedAt.After(last.Comment.CreatedAt) {
+	if last == nil || editedSince(is, last) {
 		body, err := pl.triageComment(is, d, ledger.Count(notes, ledger.MarkTriage)+1)
 		if err != nil {
 			pl.plan.Problems = append(pl.plan.Problems, fmt.Sprintf("#%d: %v", is.Number, err))
