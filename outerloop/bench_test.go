@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots/nanobots/internal/ghsim/simtest"
 	"github.com/nanobots/nanobots/outerloop"
 )
 
@@ -64,7 +66,11 @@ func BenchmarkIdleCycle(b *testing.B) {
 }
 
 // BenchmarkBusyCycle is a cycle that takes K new issues in and triages them:
-// K transitions, each several writes.
+// K transitions, each several writes. It counts GitHub's limit of 80
+// content-creating requests a minute per request: under the stricter
+// reading, per aliased mutation, a burst of 20 stops part-way at the
+// secondary limit, which the loop does not yet spread over cycles (issue
+// 14); this measures what a cycle costs, not that.
 func BenchmarkBusyCycle(b *testing.B) {
 	for _, k := range []int{1, 5, 20} {
 		b.Run(fmt.Sprintf("transitions=%d", k), func(b *testing.B) {
@@ -72,7 +78,9 @@ func BenchmarkBusyCycle(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				h := newHarness(b, nil)
+				limits := ghsim.DefaultLimits
+				limits.ContentPerMutation = false
+				h := newHarness(b, nil, simtest.WithServer(ghsim.WithLimits(limits)))
 				for j := 0; j < k; j++ {
 					h.file("feature", fmt.Sprintf("feature %d", j), map[string]string{
 						"kind": "feature", "area": "interface", "problem": "p", "acceptance": "- [ ] a", "size_hint": "S",

@@ -40,7 +40,7 @@ type harness struct {
 	repo  *ghsim.Repo
 }
 
-func newHarness(t testing.TB, edit func(*policy.Config)) *harness {
+func newHarness(t testing.TB, edit func(*policy.Config), opts ...simtest.Option) *harness {
 	t.Helper()
 	clock := ghsim.NewClock(epoch)
 	w := ghsim.Demo(clock.Now)
@@ -50,7 +50,7 @@ func newHarness(t testing.TB, edit func(*policy.Config)) *harness {
 	}
 	w.AddToken(patToken, "octo", "repo", "project")
 	w.AddToken(botToken, ghsim.ActionsBot)
-	sim := simtest.Start(t, w)
+	sim := simtest.Start(t, w, opts...)
 
 	dir := t.TempDir()
 	git(t, dir, "init", "-q", "-b", "main")
