@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/nanobots/nanobots/internal/demo"
+	"github.com/nanobots/nanobots/demo"
 	"github.com/nanobots/nanobots/internal/version"
 )
 
