@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -71,5 +72,43 @@ func TestDemoShowsTheWholeLoop(t *testing.T) {
 	}
 	if strings.Contains(out, "demo-dispatch-token") || strings.Contains(out, "demo-actions-token") {
 		t.Errorf("demo output shows a token")
+	}
+}
+
+// TestREADMEDemoSampleIsTheDemo: every line of the README's `make try`
+// sample, other than its "..." elisions, is a line the demo prints, so the
+// README shows the story as it runs.
+func TestREADMEDemoSampleIsTheDemo(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	i := strings.Index(text, "```\n── cycle 1, ")
+	if i < 0 {
+		t.Fatal("README has no `make try` sample starting at cycle 1")
+	}
+	sample := text[i+len("```\n"):]
+	sample = sample[:strings.Index(sample, "```")]
+	code, out, errOut := runCLI(t, "demo")
+	if code != 0 {
+		t.Fatalf("demo exited %d: %s\n%s", code, errOut, out)
+	}
+	lines := map[string]bool{}
+	for _, l := range strings.Split(out, "\n") {
+		lines[l] = true
+	}
+	n := 0
+	for _, l := range strings.Split(sample, "\n") {
+		if l == "" || l == "..." {
+			continue
+		}
+		n++
+		if !lines[l] {
+			t.Errorf("README's sample shows a line the demo does not print:\n%s", l)
+		}
+	}
+	if n < 10 {
+		t.Errorf("README's sample has %d lines; want the story, not a stub", n)
 	}
 }
