@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/nanobots/nanobots/internal/demo"
+	"github.com/nanobots/nanobots/demo"
 	"github.com/nanobots/nanobots/internal/version"
 )
 
@@ -18,10 +18,15 @@ runs "nanobots init" into a temporary repository, files four issues through
 the rendered issue forms, and runs cycles (30 simulated minutes apart) until
 the work settles, printing each cycle's plan and what was done.
 
+The agent plays claude-code-action as it is: each run pushes a branch and
+ends with a tracking comment, and opens no pull request. The loop opens the
+pull request from that branch; between cycles a maintainer, octo, reviews
+and merges it, and the next cycle takes the work to Done.
+
 It ends with the board, the LEARNINGS.md entries and the pinned status
-issue's body. One issue's pull request fails CI on its merge commit, one
-lacks its acceptance criteria, and one is in a hard-gate area, so every kind
-of outcome shows.`,
+issue's body. CI fails on one pull request's merge commit, one issue lacks
+its acceptance criteria, and one is in a hard-gate area, so every kind of
+outcome shows.`,
 		Example: `  nanobots demo
   nanobots demo --dir /tmp/demo   # keep the rendered repository`,
 		Args: cobra.NoArgs,
