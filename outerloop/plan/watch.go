@@ -230,7 +230,7 @@ func (pl *planner) openPR(it *Item, branch string, attempt int, run agentResult)
 	pl.add(Action{Kind: OpenPR, Issue: is.Number, IssueID: is.ID, ItemID: it.ID, Value: branch, Title: is.Title,
 		Body: b.String(), Attempt: attempt, Labels: []string{policy.LabelBuilt},
 		Why: fmt.Sprintf("attempt %d pushed %s and opened no pull request", attempt, branch)})
-	pl.wait(it, false, fmt.Sprintf("the loop opens a pull request from %s", branch))
+	pl.wait(it, false, fmt.Sprintf("its pull request from %s goes up for review this cycle; the next one follows it", branch))
 }
 
 // requeue sends an item whose attempt failed back to Ready, with a comment
