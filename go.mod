@@ -1,4 +1,4 @@
-module github.com/nanobots/nanobots
+module github.com/nanobots-dev/nanobots
 
 go 1.26.8
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
 )
 
 // TestSummaryShowsDraftCards: a board may hold draft cards, which have no

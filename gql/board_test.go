@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/simtest"
 )
 
 // startSim serves w for the test and connects to it.

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
 )
 
 // TestAgentBranchesNewestFirstPerIssue: each issue's branches come newest

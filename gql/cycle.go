@@ -100,10 +100,10 @@ func (ns statusIssues) decode() []Issue {
 func (n statusIssueNode) decode() Issue {
 	is := Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL,
 		State: string(n.State), CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, Pinned: n.IsPinned,
-		Author: Actor{n.Author.Login, n.Author.Typename}, CommentCount: n.Comments.TotalCount}
+		Author: Actor{Login: n.Author.Login, Type: n.Author.Typename}, CommentCount: n.Comments.TotalCount}
 	for _, c := range n.Comments.Nodes {
 		is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
-			CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
+			CreatedAt: c.CreatedAt, Author: Actor{Login: c.Author.Login, Type: c.Author.Typename}})
 	}
 	return is
 }
@@ -368,7 +368,7 @@ func ReadIssues(ctx context.Context, q Querier, ids []string) (issues []Issue, r
 func decodeIssue(n issueNode) Issue {
 	is := Issue{ID: n.ID, Number: n.Number, Title: n.Title, Body: n.Body, URL: n.URL, State: n.State,
 		StateReason: n.StateReason, CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, ClosedAt: n.ClosedAt,
-		Pinned: n.IsPinned, Author: Actor{n.Author.Login, n.Author.Typename}, CommentCount: n.Comments.TotalCount}
+		Pinned: n.IsPinned, Author: Actor{Login: n.Author.Login, Type: n.Author.Typename}, CommentCount: n.Comments.TotalCount}
 	for _, l := range n.Labels.Nodes {
 		is.Labels = append(is.Labels, l.Name)
 	}
@@ -377,13 +377,13 @@ func decodeIssue(n issueNode) Issue {
 	}
 	for _, c := range n.Comments.Nodes {
 		is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
-			CreatedAt: c.CreatedAt, Author: Actor{c.Author.Login, c.Author.Typename}})
+			CreatedAt: c.CreatedAt, Author: Actor{Login: c.Author.Login, Type: c.Author.Typename}})
 	}
 	for _, p := range n.ClosingPRs.Nodes {
 		pr := PullRequest{ID: p.ID, Number: p.Number, URL: p.URL, Title: p.Title, Body: p.Body, State: p.State,
 			Draft: p.IsDraft, HeadRef: p.HeadRefName, CreatedAt: p.CreatedAt, MergedAt: p.MergedAt, ClosedAt: p.ClosedAt,
 			MergeCommit: p.MergeCommit.Oid, CI: p.MergeCommit.StatusCheckRollup.State,
-			Author: Actor{p.Author.Login, p.Author.Typename}}
+			Author: Actor{Login: p.Author.Login, Type: p.Author.Typename}}
 		for _, l := range p.Labels.Nodes {
 			pr.Labels = append(pr.Labels, l.Name)
 		}

@@ -1,6 +1,6 @@
 package gql
 
-import "github.com/nanobots/nanobots/gql/model"
+import "github.com/nanobots-dev/nanobots/gql/model"
 
 // The objects the documents decode into live in package model, which the
 // planner imports without this package's client (githubv4, net/http); these

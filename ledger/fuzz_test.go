@@ -4,7 +4,7 @@ import (
 	"maps"
 	"testing"
 
-	"github.com/nanobots/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/ledger"
 )
 
 // FuzzParseMarkers checks ParseMarkers on any text: it never panics,

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nanobots/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/gql/model"
 )
 
 // A Marker is the loop's hidden note in a comment or issue body, an HTML

@@ -3,8 +3,8 @@ package ledger_test
 import (
 	"testing"
 
-	"github.com/nanobots/nanobots/gql/model"
-	"github.com/nanobots/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/ledger"
 )
 
 // TestStatusIssueTrustsOnlyTheDispatcher: the status issue is the oldest

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/outerloop/plan"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/outerloop/plan"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // Clients are the two identities a cycle acts as.

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/internal/ghsim/simtest"
-	"github.com/nanobots/nanobots/outerloop"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots-dev/nanobots/outerloop"
 )
 
 // fillDone puts n closed issues on the board in Done, a month before the

@@ -13,12 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/plan"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/outerloop"
+	"github.com/nanobots-dev/nanobots/outerloop/plan"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // concurrentCycles is how many cycles run at once in each step of

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/outerloop/plan"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/outerloop/plan"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // Options are the inputs of one cycle.

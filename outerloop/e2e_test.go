@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/outerloop/plan"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/outerloop/plan"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // TestWholeLoopWithTheScriptedAgent runs cycles against the simulator with

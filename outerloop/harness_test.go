@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/internal/ghsim/simtest"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/policy"
-	"github.com/nanobots/nanobots/scaffold"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/outerloop"
+	"github.com/nanobots-dev/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/scaffold"
 )
 
 // epoch is the simulator's start: a weekday morning.

@@ -7,10 +7,10 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
-	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/outerloop/plan"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/outerloop/plan"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // Heartbeat is what the report step did to the status issue, or in a dry

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/outerloop"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/outerloop"
 )
 
 // writes lists the writes the simulator logged since the last reset, as

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/outerloop"
-	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/outerloop"
+	"github.com/nanobots-dev/nanobots/outerloop/plan"
 )
 
 // mentionRE finds @mentions the way GitHub does: a login after a character

@@ -8,8 +8,8 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // GitHub disables the scheduled workflows of a public repository "when no

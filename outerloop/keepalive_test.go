@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/outerloop"
+	"github.com/nanobots-dev/nanobots/outerloop"
 )
 
 func TestKeepAliveDue(t *testing.T) {

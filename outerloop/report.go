@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/nanobots/nanobots/outerloop/plan"
+	"github.com/nanobots-dev/nanobots/outerloop/plan"
 )
 
 // WriteText writes the cycle as a person reads it in a terminal or an

@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/internal/ghsim/simtest"
-	"github.com/nanobots/nanobots/outerloop"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots-dev/nanobots/outerloop"
 )
 
 // The tokens the secrets tests look for: long and unlike anything else.

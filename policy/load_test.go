@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/nanobots/nanobots/policy"
-	"github.com/nanobots/nanobots/scaffold"
+	"github.com/nanobots-dev/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/scaffold"
 )
 
 // initRepo renders the default files into a new git repository, as

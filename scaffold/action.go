@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
-	nbversion "github.com/nanobots/nanobots/internal/version"
+	nbversion "github.com/nanobots-dev/nanobots/internal/version"
 )
 
 // EngineAction is the step of the outer workflow that installs nanobots:

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	nbversion "github.com/nanobots/nanobots/internal/version"
+	nbversion "github.com/nanobots-dev/nanobots/internal/version"
 )
 
 func TestEngineAction(t *testing.T) {

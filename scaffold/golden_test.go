@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // report renders a Outcome the way the CLI prints it, diffs included, so a

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	goldenfiles "github.com/nanobots/nanobots/internal/golden"
+	goldenfiles "github.com/nanobots-dev/nanobots/internal/golden"
 )
 
 // gitEnv makes commits reproducible, so commit ids in golden output are

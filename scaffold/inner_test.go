@@ -11,7 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // innerStep is a step of the inner workflow.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	nbversion "github.com/nanobots/nanobots/internal/version"
+	nbversion "github.com/nanobots-dev/nanobots/internal/version"
 	"github.com/rhysd/actionlint"
 	"go.yaml.in/yaml/v3"
 )

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nanobots/nanobots/templates"
+	"github.com/nanobots-dev/nanobots/templates"
 )
 
 // Owner says who owns a rendered file, and so what init and update may do

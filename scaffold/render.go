@@ -8,8 +8,8 @@ import (
 	"sync"
 	"text/template"
 
-	"github.com/nanobots/nanobots/policy"
-	"github.com/nanobots/nanobots/templates"
+	"github.com/nanobots-dev/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/templates"
 )
 
 // Values is everything a rendering depends on. The same Values always render

@@ -3,7 +3,7 @@ package scaffold
 import (
 	"testing"
 
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // testConfig is a complete configuration, as `nanobots init` would write it

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // ConfigPath and TriagePath are where a repository keeps the values its

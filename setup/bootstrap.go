@@ -9,10 +9,10 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
-	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // BootstrapOptions configure Bootstrap.

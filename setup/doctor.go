@@ -15,11 +15,11 @@ import (
 	"github.com/google/go-github/v66/github"
 	"github.com/rhysd/actionlint"
 
-	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/policy"
-	"github.com/nanobots/nanobots/scaffold"
+	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/scaffold"
 )
 
 // DoctorOptions configure Doctor.

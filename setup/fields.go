@@ -1,8 +1,8 @@
 package setup
 
 import (
-	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // fieldSpec is a single-select field the loop needs, with the options it

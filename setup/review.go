@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
-	"github.com/nanobots/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
 )
 
 // reviewRule is what the default branch requires before a pull request

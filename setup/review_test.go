@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/setup"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/setup"
 )
 
 // TestDoctorNamesTheMissingInboxLabel: without the inbox label, issue forms

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nanobots/nanobots/outerloop"
+	"github.com/nanobots-dev/nanobots/outerloop"
 )
 
 // scheduleCheck warns when GitHub is about to disable the outer loop's

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/setup"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/setup"
 )
 
 // TestDoctorWarnsBeforeTheScheduleStops checks doctor's schedule check on

@@ -19,8 +19,8 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/ledger"
 )
 
 // Options are what both commands act on.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanobots/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/gql"
 )
 
 func TestMergeOptionsKeepsAMaintainersPlaces(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/simtest"
 )
 
 const dispatchPAT = "ghp_cliTestToken0000000000000000000000"

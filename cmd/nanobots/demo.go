@@ -3,8 +3,8 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/nanobots/nanobots/demo"
-	"github.com/nanobots/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/demo"
+	"github.com/nanobots-dev/nanobots/internal/version"
 )
 
 func newDemoCmd(s streams) *cobra.Command {

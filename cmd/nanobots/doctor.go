@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/internal/version"
-	"github.com/nanobots/nanobots/setup"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/setup"
 )
 
 type doctorOptions struct {

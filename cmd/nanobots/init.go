@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/nanobots/nanobots/internal/version"
-	"github.com/nanobots/nanobots/policy"
-	"github.com/nanobots/nanobots/scaffold"
+	"github.com/nanobots-dev/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/scaffold"
 )
 
 type initOptions struct {

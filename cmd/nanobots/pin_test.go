@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/version"
-	"github.com/nanobots/nanobots/scaffold"
+	"github.com/nanobots-dev/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/scaffold"
 )
 
 // TestInitAndUpdatePinTheEngine checks what the outer workflow runs, as the

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
 )
 
 type simOptions struct {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
 )
 
 func TestSimUserAddsPeople(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nanobots/nanobots/internal/version"
-	"github.com/nanobots/nanobots/scaffold"
+	"github.com/nanobots-dev/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/scaffold"
 )
 
 type updateOptions struct {

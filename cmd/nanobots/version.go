@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nanobots/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/internal/version"
 )
 
 func newVersionCmd(s streams) *cobra.Command {

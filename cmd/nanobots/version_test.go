@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/internal/version"
 )
 
 // TestVersionPrintsVersionAndCommit checks what `make build VERSION=…`

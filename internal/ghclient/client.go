@@ -18,7 +18,7 @@ import (
 	"github.com/shurcooL/githubv4"
 	"golang.org/x/oauth2"
 
-	"github.com/nanobots/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/internal/version"
 )
 
 // Client talks to one GitHub (api.github.com, an Enterprise Server, or the

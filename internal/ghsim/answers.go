@@ -3,7 +3,7 @@ package ghsim
 import (
 	"net/http"
 
-	"github.com/nanobots/nanobots/internal/ghsim/restspec"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/restspec"
 )
 
 // WithResponseValidation turns the check of every successful REST answer

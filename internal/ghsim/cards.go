@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim/gqlengine"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/gqlengine"
 )
 
 // DraftIssue is a card's own text on a board, not an issue in any

@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
 )
 
 // ciSim is the demo world with a CI workflow on octo/demo, mona with write

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/nanobots/nanobots/internal/ghsim/restspec"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/restspec"
 )
 
 // maxInlineContent is the largest file the contents API sends inline: over

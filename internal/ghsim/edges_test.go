@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
 )
 
 func TestNodesThatCannotResolveAreNotFound(t *testing.T) {

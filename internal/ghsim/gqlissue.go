@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nanobots/nanobots/internal/ghsim/gqlengine"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/gqlengine"
 )
 
 // issueFields answers the fields Issue and PullRequest share (both are

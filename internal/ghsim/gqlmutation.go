@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim/gqlengine"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/gqlengine"
 )
 
 type mutationRoot struct{ g *gq }

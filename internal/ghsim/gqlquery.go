@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim/gqlengine"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/gqlengine"
 )
 
 // The GraphQL side of the world: one Go type per GitHub object type, each

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nanobots/nanobots/internal/ghsim/gqlengine"
-	"github.com/nanobots/nanobots/internal/ghsim/restspec"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/gqlengine"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/restspec"
 )
 
 // apis are GitHub's published descriptions, loaded once per process.

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim/gqlengine"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/gqlengine"
 )
 
 // People in the simulated world: who a token is, what each person may do to

@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nanobots/nanobots/internal/ghsim/restspec"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/restspec"
 )
 
 // restHandler answers one REST operation with the world locked. It returns

@@ -13,10 +13,10 @@ import (
 	"github.com/google/go-github/v66/github"
 	"github.com/shurcooL/githubv4"
 
-	"github.com/nanobots/nanobots/gql"
-	"github.com/nanobots/nanobots/internal/ghclient"
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/simtest"
 )
 
 var epoch = time.Date(2026, 11, 21, 9, 7, 0, 0, time.UTC)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-github/v66/github"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
 )
 
 // TestWorkflowEnableAndInactivity walks the life of a scheduled workflow in

@@ -12,7 +12,7 @@ import (
 // and checks that it links this package: one that does not fails
 // `go test ./... -update` with "flag provided but not defined".
 func TestEveryTestBinaryAcceptsUpdate(t *testing.T) {
-	const self = "github.com/nanobots/nanobots/internal/golden"
+	const self = "github.com/nanobots-dev/nanobots/internal/golden"
 	cmd := exec.Command("go", "list", "-test", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "./...")
 	cmd.Dir = filepath.Join("..", "..")
 	cmd.Stderr = os.Stderr

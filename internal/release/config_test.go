@@ -13,8 +13,8 @@ import (
 	"github.com/rhysd/actionlint"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/nanobots/nanobots/internal/version"
-	"github.com/nanobots/nanobots/scaffold"
+	"github.com/nanobots-dev/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/scaffold"
 )
 
 // root is the repository's root, from this package's directory.

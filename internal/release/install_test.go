@@ -17,7 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/nanobots/nanobots/internal/version"
+	"github.com/nanobots-dev/nanobots/internal/version"
 )
 
 // TestActionYML checks the root action.yml: a composite action whose

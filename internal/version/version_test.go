@@ -1,6 +1,10 @@
 package version
 
-import "testing"
+import (
+	"os"
+	"strings"
+	"testing"
+)
 
 func TestIsRelease(t *testing.T) {
 	for v, want := range map[string]bool{
@@ -30,5 +34,18 @@ func TestGetPrefersLinkedValues(t *testing.T) {
 	Commit = "0a7d393" // not a full SHA: never reported as one
 	if in := Get(); in.Commit != "" {
 		t.Errorf("Get().Commit = %q for a short SHA, want \"\"", in.Commit)
+	}
+}
+
+// TestModuleIsGoMods: the module path the rendered files and the docs name
+// is the one go.mod declares, so `go install` of what they name builds this.
+func TestModuleIsGoMods(t *testing.T) {
+	src, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(src), "\n")
+	if got := strings.TrimSpace(strings.TrimPrefix(first, "module")); got != Module {
+		t.Errorf("go.mod declares %q, version.Module is %q", got, Module)
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/gql/model"
 )
 
 // AgentLogin is the login of the Claude GitHub App, whose bot writes

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // TestOpenPRCarriesTheAgentsWords: the pull request the loop opens closes

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/gql/model"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // TestAnnouncedAcrossACrash: an item newly needing a person is announced in

@@ -5,8 +5,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/nanobots/nanobots/gql/model"
-	"github.com/nanobots/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/ledger"
 )
 
 // The prompts the loop fills in, by file name under .nanobots/prompts/.

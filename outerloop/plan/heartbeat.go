@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql/model"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // HeartbeatSteps are the writes the report step decides on.

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql/model"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // Plan is what one cycle will do, and what it saw that needs no action.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // makePure makes the plan and fails the test if the planner wrote into the
@@ -54,7 +54,7 @@ func TestPlannerDoesNoIO(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
-	const module = "github.com/nanobots/nanobots/"
+	const module = "github.com/nanobots-dev/nanobots/"
 	forbiddenDep := []string{"net", "net/http", "os/exec", "github.com/shurcooL/githubv4", "github.com/google/go-github/v66/github", module + "internal/ghclient"}
 	forbiddenImport := []string{"os", "io/ioutil", "syscall"}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // Status is what the loop reports about itself: the body of the pinned

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nanobots/nanobots/gql/model"
-	"github.com/nanobots/nanobots/ledger"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/ledger"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // ciGrace is how long after a merge the loop waits for CI to report on the

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/schemas"
+	"github.com/nanobots-dev/nanobots/internal/schemas"
 )
 
 // BenchmarkExecuteItemsPage validates and executes a full 100-item board

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/schemas"
+	"github.com/nanobots-dev/nanobots/internal/schemas"
 )
 
 // githubSchema returns GitHub's real schema. A missing schema fails the

@@ -14,7 +14,7 @@ import (
 
 	"github.com/shurcooL/githubv4"
 
-	"github.com/nanobots/nanobots/internal/golden"
+	"github.com/nanobots-dev/nanobots/internal/golden"
 )
 
 // wireServer serves Execute over HTTP the way the simulator will, and

@@ -11,7 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
-	"github.com/nanobots/nanobots/internal/schemas"
+	"github.com/nanobots-dev/nanobots/internal/schemas"
 )
 
 // Schema is GitHub's GraphQL schema, loaded once and safe for concurrent use

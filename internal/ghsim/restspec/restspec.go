@@ -30,7 +30,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/nanobots/nanobots/internal/schemas"
+	"github.com/nanobots-dev/nanobots/internal/schemas"
 )
 
 // Spec is a loaded description. It is safe for concurrent use.

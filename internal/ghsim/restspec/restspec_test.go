@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/schemas"
+	"github.com/nanobots-dev/nanobots/internal/schemas"
 )
 
 // loadSpec returns the shared Spec for Served. A missing description fails

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/nanobots/nanobots/internal/ghsim/simtest"
+	"github.com/nanobots-dev/nanobots/internal/ghsim/simtest"
 )
 
 // TestStart serves the demo world to a client made from the Sim's own
