@@ -345,3 +345,134 @@ func statusHistory(it *ghsim.Item) []string {
 	}
 	return out
 }
+
+// TestAgentOpensThePR: when the agent opens the pull request itself (with
+// the App's token, as claude[bot]), the loop opens none, labels the agent's
+// nanobots:built, and follows it to Done once a maintainer merges it.
+func TestAgentOpensThePR(t *testing.T) {
+	s := newStory(t, func(a *ghsim.Agent) {
+		a.Default = ghsim.OutcomeAgentPR
+		a.RunTime = 50 * time.Minute
+		a.Timeout = 90 * time.Minute
+	}, func(c *policy.Config) {
+		c.StaleTimeout = policy.Duration(time.Hour)
+		c.Inner.TimeoutMinutes = 90
+	})
+	h := s.h
+	for i := 0; i < 8 && s.status() != "In Review"; i++ {
+		s.step()
+	}
+	if s.status() != "In Review" {
+		t.Fatalf("the item is %s, want In Review", s.status())
+	}
+	// One more cycle: the label may go on in the cycle after the move.
+	s.step()
+	prs := s.pulls()
+	if len(prs) != 1 {
+		t.Fatalf("%d pull requests from the agent's branches, want 1 (the agent's)", len(prs))
+	}
+	pr := prs[0]
+	h.world.Lock()
+	author := pr.Author.Login
+	built := slices.ContainsFunc(pr.Labels, func(l *ghsim.Label) bool { return l.Name == policy.LabelBuilt })
+	var opened int
+	for _, x := range h.repo.Issues {
+		if x.PR != nil && ledger.HasMarker(x.Body, ledger.MarkOpened) {
+			opened++
+		}
+	}
+	h.world.Unlock()
+	if author != ghsim.ClaudeBot {
+		t.Errorf("#%d is by %s, want the agent's %s", pr.Number, author, ghsim.ClaudeBot)
+	}
+	if opened != 0 {
+		t.Errorf("the loop opened %d pull requests though the agent opened one", opened)
+	}
+	if !built {
+		t.Errorf("the agent's #%d is not labelled %s", pr.Number, policy.LabelBuilt)
+	}
+
+	s.asOcto(http.MethodPut, fmt.Sprintf("/repos/octo/demo/pulls/%d/merge", pr.Number), map[string]string{})
+	for i := 0; i < 3 && s.status() != "Done"; i++ {
+		s.step()
+	}
+	if s.status() != "Done" {
+		t.Errorf("after #%d merged the item is %s, want Done", pr.Number, s.status())
+	}
+	s.checkNoErrors()
+	s.checkOneAttemptPerRun()
+	if n := len(s.dispatches()); n != 1 {
+		t.Errorf("%d dispatches, want 1", n)
+	}
+}
+
+// TestFailedAndEmptyRunsSpendOneAttemptEach: a run that ends in an error
+// and a run that pushes nothing each spend exactly one attempt, are tried
+// again, and after max_attempts a person is summoned once.
+func TestFailedAndEmptyRunsSpendOneAttemptEach(t *testing.T) {
+	for name, out := range map[string]ghsim.Outcome{"fail": ghsim.OutcomeFail, "no-commit": ghsim.OutcomeNoCommit} {
+		t.Run(name, func(t *testing.T) {
+			s := newStory(t, func(a *ghsim.Agent) {
+				a.Default = out
+				a.RunTime = 50 * time.Minute
+				a.Timeout = 90 * time.Minute
+			}, func(c *policy.Config) {
+				c.StaleTimeout = policy.Duration(3 * time.Hour)
+				c.Inner.TimeoutMinutes = 90
+				c.MaxAttempts = 3
+			})
+			// Each cycle dispatches at most one attempt, and only once the
+			// attempt before it ended.
+			for i := 0; i < 20 && s.status() != "Blocked"; i++ {
+				before, runs := len(s.dispatches()), s.runs()
+				s.step()
+				after := len(s.dispatches())
+				switch {
+				case after > before+1:
+					t.Fatalf("one cycle dispatched %d attempts", after-before)
+				case after > before && before > 0 && runs[len(runs)-1].State == ghsim.RunRunning:
+					t.Fatalf("attempt %d was dispatched while attempt %d's run was going on", after, before)
+				}
+			}
+			// Quiet cycles after the summon: nothing more.
+			for i := 0; i < 3; i++ {
+				s.step()
+			}
+			is := s.is
+			if s.status() != "Blocked" || !slices.Contains(labels(is), "summon-human") {
+				t.Fatalf("the item is %s with labels %v, want Blocked with summon-human", s.status(), labels(is))
+			}
+			s.checkNoErrors()
+			s.checkOneAttemptPerRun()
+			if n := len(s.dispatches()); n != 3 {
+				t.Errorf("%d dispatches, want 3 (max_attempts)", n)
+			}
+			for _, r := range s.runs() {
+				want := ghsim.RunSucceeded
+				if out.Fail {
+					want = ghsim.RunFailed
+				}
+				if r.State != want {
+					t.Errorf("run %d is %s, want %s", r.Number, r.State, want)
+				}
+			}
+			if n := s.summons(); n != 1 {
+				t.Errorf("a person was summoned %d times, want once", n)
+			}
+			if n := len(s.pulls()); n != 0 {
+				t.Errorf("%d pull requests for runs that pushed nothing", n)
+			}
+			s.h.world.Lock()
+			requeues := 0
+			for _, c := range comments(is, ghsim.ActionsBot) {
+				if ledger.HasMarker(c.Body, ledger.MarkRequeue) {
+					requeues++
+				}
+			}
+			s.h.world.Unlock()
+			if requeues != 2 {
+				t.Errorf("%d requeue comments, want 2 (one per attempt spent before the last)", requeues)
+			}
+		})
+	}
+}
