@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/google/go-github/v66/github"
 
@@ -46,6 +49,16 @@ func (a *applier) openPR(ctx context.Context, d *plan.Done) error {
 		}
 	}
 	d.URL = pr.GetHTMLURL()
+	if d.Skip == plan.SkipPullExists && !closes(pr.GetBody(), a.s.Repo, d.Issue) {
+		// The agent opened it itself, without a closing keyword: GitHub
+		// links it to no issue, so the loop would never see it and would
+		// stand the item In Progress forever. Say it closes the issue.
+		body := fmt.Sprintf("Closes #%d\n\n%s", d.Issue, pr.GetBody())
+		if _, _, err := cl.REST.PullRequests.Edit(ctx, owner, repo, pr.GetNumber(), &github.PullRequest{Body: github.String(body)}); err != nil {
+			return wrapREST("say the pull request closes its issue", err)
+		}
+		d.Skipped += fmt.Sprintf("; its body now says Closes #%d", d.Issue)
+	}
 	if len(d.Labels) > 0 {
 		_, _, err = cl.REST.Issues.AddLabelsToIssue(ctx, owner, repo, pr.GetNumber(), d.Labels)
 		return wrapREST("label the pull request", err)
@@ -65,4 +78,19 @@ func (a *applier) pullFrom(ctx context.Context, owner, repo, branch string) (*gi
 		return nil, nil
 	}
 	return prs[0], nil
+}
+
+// closingKeyword is GitHub's closing keywords before an issue reference
+// (#N or owner/repo#N).
+var closingKeyword = regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+([\w.-]+/[\w.-]+)?#(\d+)\b`)
+
+// closes reports whether body closes issue n of repo with one of GitHub's
+// keywords.
+func closes(body, repo string, n int) bool {
+	for _, m := range closingKeyword.FindAllStringSubmatch(body, -1) {
+		if (m[1] == "" || strings.EqualFold(m[1], repo)) && m[2] == strconv.Itoa(n) {
+			return true
+		}
+	}
+	return false
 }

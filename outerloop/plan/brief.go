@@ -131,6 +131,9 @@ func (pl *planner) brief(it *Item, notes []ledger.Note, attempt, ordinal int) (s
 		data.PreviousBranch = pl.previousBranch(is.Number, prev)
 		if rq := ledger.Last(notes, ledger.MarkRequeue); rq != nil && rq.Comment.CreatedAt.After(prev.Comment.CreatedAt) {
 			data.Previous += " " + ledger.Strip(rq.Comment.Body)
+		} else if why, ok := pl.requeueWhy[it]; ok {
+			// Sent back by this plan: its requeue comment is not written yet.
+			data.Previous += " " + requeueText(why)
 		}
 	}
 	body, err := pl.execute(PromptDispatch, data)

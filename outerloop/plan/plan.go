@@ -52,6 +52,10 @@ type planner struct {
 	// requeued are items this plan sent back to Ready; they may be
 	// dispatched again in the same cycle.
 	requeued []*Item
+	// requeueWhy says why this plan sent each requeued item back: its
+	// requeue comment is only written when the plan is applied, and the
+	// brief of an attempt dispatched in the same cycle must say it too.
+	requeueWhy map[*Item]string
 	// forms are the issues' parsed forms: the snapshot's, and those the
 	// planner parsed itself.
 	forms map[string]policy.Form

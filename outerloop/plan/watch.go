@@ -244,11 +244,20 @@ func (pl *planner) requeue(it *Item, notes []ledger.Note, why string) {
 	if last := ledger.Last(notes, ledger.MarkDispatch, ledger.MarkRequeue); last == nil || last.Kind != ledger.MarkRequeue {
 		m := ledger.Marker{Kind: ledger.MarkRequeue, Fields: map[string]string{"issue": fmt.Sprint(it.Number()), "attempt": fmt.Sprint(highest)}}
 		pl.add(Action{Kind: Comment, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
-			Body: fmt.Sprintf("%s\nThe nanobots loop is trying again: %s. The next attempt starts from the work spec above.\n", m, why),
+			Body: fmt.Sprintf("%s\n%s\n", m, requeueText(why)),
 			Why:  why})
 	}
 	pl.move(it, policy.StatusReady, why)
 	pl.requeued = append(pl.requeued, it)
+	if pl.requeueWhy == nil {
+		pl.requeueWhy = map[*Item]string{}
+	}
+	pl.requeueWhy[it] = why
+}
+
+// requeueText is what the requeue comment says, and the next brief with it.
+func requeueText(why string) string {
+	return fmt.Sprintf("The nanobots loop is trying again: %s. The next attempt starts from the work spec above.", why)
 }
 
 // inReview follows an item whose pull request exists: to Verify once it is
