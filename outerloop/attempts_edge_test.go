@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nanobots/nanobots/internal/ghsim"
-	"github.com/nanobots/nanobots/policy"
+	"github.com/nanobots-dev/nanobots/internal/ghsim"
+	"github.com/nanobots-dev/nanobots/policy"
 )
 
 // TestAgentPRWithoutClosingKeyword: the agent opens the pull request itself
