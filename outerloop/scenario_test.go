@@ -337,8 +337,10 @@ func wantScenarioState(t *testing.T, s *scenario, st state) {
 	if len(st.Status) != 1 || len(st.Pinned) != 1 {
 		t.Fatalf("%d status issues, pinned %v; want one, pinned", len(st.Status), st.Pinned)
 	}
+	// The incomplete issue waits on its author, whom its triage comment
+	// asked: the maintainers are not pinged for it.
 	var told []string
-	for _, name := range []string{"incomplete", "gated", "red", "review", "silent"} {
+	for _, name := range []string{"gated", "red", "review", "silent"} {
 		told = append(told, "github-actions[bot]: "+s.issues[name].Title)
 	}
 	sort.Strings(told)

@@ -49,3 +49,21 @@ func TestAnnouncedAcrossACrash(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorsQuestionPingsNoMaintainer: an item that waits for its author
+// to answer the triage comment's question is listed in the status issue,
+// but the comment that mentions the maintainers leaves it out: they need
+// not act.
+func TestAuthorsQuestionPingsNoMaintainer(t *testing.T) {
+	p := defaultPolicy(t)
+	s := snap(card("Inbox", now, iss(1, noCriteria)), card("Inbox", now, iss(2, gated)))
+	pl := makePure(t, s, p, now)
+	st := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: pl})
+	if len(st.OnHuman) != 2 {
+		t.Fatalf("%d items wait on a person, want both: %+v", len(st.OnHuman), st.OnHuman)
+	}
+	h := PlanHeartbeat(s, p.Config, st)
+	if got := WaitIssues(h.NewlyOnHuman); !slices.Equal(got, []int{2}) {
+		t.Errorf("the maintainers are told about %v, want only #2 (the hard gate), not #1 (a question to its author)", got)
+	}
+}

@@ -57,6 +57,9 @@ func PlanHeartbeat(s *Snapshot, cfg policy.Config, st *Status) HeartbeatSteps {
 	h.Pin = (is == nil || !is.Pinned) && s.Pinned < maxPinned
 	told := announced(is, prev, s.Trust)
 	for _, w := range st.OnHuman {
+		if w.OnAuthor {
+			continue // the triage comment asked the author; the maintainers need not act
+		}
 		if !slices.Contains(told, w.Issue) && !slices.ContainsFunc(h.NewlyOnHuman, func(x Wait) bool { return x.Issue == w.Issue }) {
 			h.NewlyOnHuman = append(h.NewlyOnHuman, w)
 		}

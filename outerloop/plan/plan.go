@@ -35,8 +35,12 @@ type Wait struct {
 	Status string `json:"status"`
 	// OnHuman is true when a person must act (summon-human, a question
 	// to the author); false when the loop will move it by itself later.
-	OnHuman bool   `json:"on_human"`
-	Why     string `json:"why"`
+	OnHuman bool `json:"on_human"`
+	// OnAuthor is true when that person is the issue's author, whom the
+	// loop's triage comment asked already: the maintainers are not pinged
+	// for it.
+	OnAuthor bool   `json:"on_author,omitempty"`
+	Why      string `json:"why"`
 }
 
 // Writes reports whether the plan writes anything.
@@ -192,6 +196,13 @@ func (pl *planner) form(is *model.Issue) policy.Form {
 	return f
 }
 
+// waitOnAuthor records an item that waits for its author to answer the
+// loop's question.
+func (pl *planner) waitOnAuthor(it *Item, why string) {
+	pl.wait(it, true, why)
+	pl.plan.Waiting[len(pl.plan.Waiting)-1].OnAuthor = true
+}
+
 // status is the item's Status once the actions planned so far are
 // carried out.
 func (pl *planner) status(it *Item) string {
@@ -292,7 +303,7 @@ func (pl *planner) blocked(it *Item) {
 			pl.triage(it)
 			return
 		}
-		pl.wait(it, true, fmt.Sprintf("waiting for @%s to add %s", it.Issue.Author.Login, pl.decide(it.Issue).missingText()))
+		pl.waitOnAuthor(it, fmt.Sprintf("waiting for @%s to add %s", it.Issue.Author.Login, pl.decide(it.Issue).missingText()))
 		return
 	}
 	pl.wait(it, true, "Blocked: a maintainer moves it when it can go on")

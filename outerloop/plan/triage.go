@@ -156,7 +156,7 @@ func (pl *planner) triage(it *Item) {
 	case outcomeGate:
 		pl.wait(it, true, fmt.Sprintf("the %s area is a hard gate: a maintainer takes it", d.Area))
 	case outcomeMissing:
-		pl.wait(it, true, fmt.Sprintf("waiting for @%s to add %s", is.Author.Login, d.missingText()))
+		pl.waitOnAuthor(it, fmt.Sprintf("waiting for @%s to add %s", is.Author.Login, d.missingText()))
 	}
 }
 
