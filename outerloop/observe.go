@@ -48,10 +48,15 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 	var ids []string
 	for _, it := range cy.Board.Items {
 		c := it.Content
-		if it.Type != "ISSUE" || it.Archived || !strings.EqualFold(c.Repository, cfg.Repo) {
+		if it.Type != "ISSUE" || !strings.EqualFold(c.Repository, cfg.Repo) {
 			continue
 		}
+		// A card a person archived is on the board all the same: the loop
+		// leaves it archived and its item alone, and never adds it again.
 		onBoard[c.ID] = true
+		if it.Archived {
+			continue
+		}
 		s.States[c.Number] = c.State
 		item := &plan.Item{Item: it}
 		s.Items = append(s.Items, item)
