@@ -2,12 +2,14 @@ package outerloop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/internal/ghclient"
 	"github.com/nanobots-dev/nanobots/ledger"
 	"github.com/nanobots-dev/nanobots/outerloop/plan"
 	"github.com/nanobots-dev/nanobots/policy"
@@ -18,7 +20,7 @@ import (
 // the first), then, in one more request per 50 issues, the details of every
 // item the plan may act on and of new inbox issues, and, only when a form
 // names blockers that are not on the board, one request for their states.
-func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time) (*plan.Snapshot, error) {
+func Observe(ctx context.Context, q *ghclient.Client, p *policy.Policy, now time.Time) (*plan.Snapshot, error) {
 	cfg := p.Config
 	cy, err := gql.ReadCycle(ctx, q, gql.CycleQuery{
 		OwnerType:   gql.OwnerType(cfg.Project.OwnerType),
@@ -108,6 +110,13 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		}
 	}
 
+	// Who may write to the repository, of those who opened pull requests
+	// that close dispatched work: only theirs (or the agent's, from the
+	// attempt's branch) count for an attempt.
+	if s.Permissions, err = permissions(ctx, q, cfg.Repo, s); err != nil {
+		return nil, err
+	}
+
 	// The states of blockers that are not on the board.
 	var unknown []int
 	for _, is := range issues {
@@ -132,4 +141,39 @@ func Observe(ctx context.Context, q gql.Querier, p *policy.Policy, now time.Time
 		return nil, fmt.Errorf("GitHub did not say whose the token is")
 	}
 	return s, nil
+}
+
+// permissions reads the repository permission of each person who opened a
+// pull request that closes an item the loop dispatched and has not
+// finished, one request each (a repeat is a conditional request, free when
+// nothing changed). The dispatcher and bots are not asked.
+func permissions(ctx context.Context, c *ghclient.Client, repo string, s *plan.Snapshot) (map[string]string, error) {
+	out := map[string]string{}
+	owner, name := splitRepo(repo)
+	for _, it := range s.Items {
+		if it.Issue == nil || len(s.Branches[it.Number()]) == 0 && ledger.Last(s.Trust.Notes(it.Issue), ledger.MarkDispatch) == nil {
+			continue
+		}
+		switch it.Status() {
+		case policy.StatusInProgress, policy.StatusInReview:
+		default:
+			continue
+		}
+		for _, pr := range it.Issue.ClosingPRs {
+			login := strings.ToLower(pr.Author.Login)
+			if _, seen := out[login]; seen || login == "" || pr.Author.Type != "User" || s.Trust.Trusted(pr.Author) {
+				continue
+			}
+			lvl, _, err := c.REST.Repositories.GetPermissionLevel(ctx, owner, name, pr.Author.Login)
+			if errors.Is(ghclient.Classify(err), ghclient.ErrNotFound) {
+				out[login] = "none" // not a user GitHub knows as a collaborator
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read @%s's permission on %s: %w", pr.Author.Login, repo, err)
+			}
+			out[login] = lvl.GetPermission()
+		}
+	}
+	return out, nil
 }

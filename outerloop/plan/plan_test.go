@@ -115,7 +115,7 @@ func byBot(is *model.Issue) { is.Author = bot }
 func pr(state, ci string) func(*model.Issue) {
 	return func(is *model.Issue) {
 		p := model.PullRequest{Number: 100 + is.Number, State: state, CI: ci, HeadRef: fmt.Sprintf("claude/issue-%d-x", is.Number),
-			CreatedAt: now.Add(-30 * time.Minute), Labels: []string{policy.LabelBuilt}}
+			CreatedAt: now.Add(-30 * time.Minute), Labels: []string{policy.LabelBuilt}, Author: octo}
 		if state == "MERGED" {
 			p.CreatedAt = now.Add(-2 * time.Hour)
 			p.MergedAt, p.MergeCommit = now.Add(-time.Hour), "0123456789abcdef"
@@ -360,6 +360,27 @@ func TestPlan(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "an outsider's pull request that says Closes #N moves nothing and spends nothing",
+			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), func(is *model.Issue) {
+				is.ClosingPRs = []model.PullRequest{
+					{Number: 8, State: "OPEN", HeadRef: "eve:fix", CreatedAt: now.Add(-10 * time.Minute), Author: model.Actor{Login: "eve", Type: "User"}},
+					{Number: 9, State: "CLOSED", HeadRef: "eve:fix2", CreatedAt: now.Add(-5 * time.Minute), Author: model.Actor{Login: "eve", Type: "User"}},
+				}
+			}))),
+			want: nil,
+		},
+		{
+			name: "a pull request by someone with write access after the dispatch stands for the attempt",
+			snap: func() *Snapshot {
+				s := snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), func(is *model.Issue) {
+					is.ClosingPRs = []model.PullRequest{{Number: 8, State: "OPEN", HeadRef: "ada-fix", CreatedAt: now.Add(-10 * time.Minute), Author: model.Actor{Login: "ada", Type: "User"}}}
+				})))
+				s.Permissions = map[string]string{"ada": "write"}
+				return s
+			}(),
+			want: []string{"#1 label " + policy.LabelBuilt, "#1 Status=In Review"},
+		},
+		{
 			name: "Ready but its blocker is open: not dispatched",
 			snap: snap(card("Ready", hourAgo, iss(5, blockedBy3, triaged(5, "ready", hourAgo))), card("Inbox", hourAgo, iss(3, complete, labelled("summon-human")))),
 			want: nil,
@@ -522,9 +543,13 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name: "the agent opened the pull request itself: In Review, and the pull request labelled",
-			snap: snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), func(is *model.Issue) {
-				is.ClosingPRs = []model.PullRequest{{Number: 7, State: "OPEN", HeadRef: "claude/issue-1-20261102-1101", CreatedAt: now.Add(-10 * time.Minute), Author: claudeBot}}
-			}))),
+			snap: func() *Snapshot {
+				s := snap(card("In Progress", hourAgo, iss(1, complete, dispatched(1, 1, hourAgo), func(is *model.Issue) {
+					is.ClosingPRs = []model.PullRequest{{Number: 7, State: "OPEN", HeadRef: "claude/issue-1-20261102-1101", CreatedAt: now.Add(-10 * time.Minute), Author: claudeBot}}
+				})))
+				branch(s, 1, hourAgo.Add(time.Minute), hourAgo.Add(5*time.Minute))
+				return s
+			}(),
 			want: []string{"#1 label " + policy.LabelBuilt, "#1 Status=In Review"},
 		},
 		{

@@ -26,6 +26,10 @@ type Snapshot struct {
 	// New are open issues carrying the inbox label that are not on the
 	// board yet, oldest first, with their details.
 	New []*model.Issue
+	// Permissions are the repository permissions (admin, write, read,
+	// none) of the people who opened pull requests that close dispatched
+	// work, by lower-case login.
+	Permissions map[string]string
 	// Forms are the issue-form answers of every issue read with its
 	// details, by issue ID, parsed once. An issue absent here is parsed by
 	// the planner when it needs it.

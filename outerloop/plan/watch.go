@@ -28,7 +28,12 @@ func branchTime(name string, n int) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	t, err := time.Parse("20060102-1504", stamp)
+	const layout = "20060102-1504"
+	if len(stamp) < len(layout) {
+		return time.Time{}, false
+	}
+	// A branch template may add to the name after the minute.
+	t, err := time.Parse(layout, stamp[:len(layout)])
 	return t, err == nil
 }
 
@@ -62,11 +67,13 @@ func (pl *planner) previousBranch(n int, dispatch *ledger.Note) string {
 }
 
 // closingPR picks the pull request that stands for an item's work: a merged
-// one first, whenever it was opened (the work is done); then, of the pull
-// requests of the current attempt, an open one, then the newest closed one.
-// A pull request belongs to the attempt dispatched at since when it comes
-// from one of the attempt's branches or was opened after the dispatch; an
-// earlier attempt's closed pull request never spends a later attempt.
+// one first, whenever it was opened (merging is a person's act with write
+// access: the work is done); then, of the pull requests of the current
+// attempt, an open one, then the newest closed one. A pull request belongs
+// to the attempt dispatched at since when it comes from one of the
+// attempt's branches, or was opened after the dispatch by the dispatcher or
+// someone with write access; an earlier attempt's closed pull request, or
+// anyone else's, never moves the card or spends an attempt.
 // since is zero for work the loop did not dispatch: every pull request
 // counts.
 func (pl *planner) closingPR(is *model.Issue, since time.Time) (model.PullRequest, bool) {
@@ -77,7 +84,7 @@ func (pl *planner) closingPR(is *model.Issue, since time.Time) (model.PullReques
 	branches := pl.attemptBranches(is.Number, since)
 	var ours []model.PullRequest
 	for _, p := range prs {
-		if !p.CreatedAt.Before(since) || slices.ContainsFunc(branches, func(r model.Ref) bool { return r.Name == p.HeadRef }) {
+		if !p.CreatedAt.Before(since) && pl.mayWrite(p.Author) || slices.ContainsFunc(branches, func(r model.Ref) bool { return r.Name == p.HeadRef }) {
 			ours = append(ours, p)
 		}
 	}
@@ -88,6 +95,20 @@ func (pl *planner) closingPR(is *model.Issue, since time.Time) (model.PullReques
 		return ours[len(ours)-1], true
 	}
 	return model.PullRequest{}, false
+}
+
+// mayWrite reports whether a pull request's author may push to the
+// repository: the dispatcher, or a person observe found with write,
+// maintain or admin permission.
+func (pl *planner) mayWrite(a model.Actor) bool {
+	if a.Type == "User" && strings.EqualFold(a.Login, pl.p.Config.Dispatcher) {
+		return true
+	}
+	switch pl.s.Permissions[strings.ToLower(a.Login)] {
+	case "admin", "maintain", "write":
+		return true
+	}
+	return false
 }
 
 // dispatchedAt is when the item's current attempt was dispatched: the time
