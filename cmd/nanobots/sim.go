@@ -47,12 +47,13 @@ is the base URL, printed once the world is ready; point nanobots at it with
 
   GITHUB_API_URL=<url> GITHUB_GRAPHQL_URL=<url>/graphql
 
-With --agent scripted, a scripted agent answers dispatch comments.
---agent-outcome real plays claude-code-action v1.0.200 as it is: a tracking
-comment, a new claude/issue-N-YYYYMMDD-HHMM branch with a commit after
---agent-run-time, a "Create PR" link, and no pull request. kind (the
-default until the loop opens pull requests itself) opens a pull request
-that closes the issue and merges it. See docs/simulator.md for the others.
+With --agent scripted, a scripted agent answers dispatch comments. By
+default (--agent-outcome real) it plays claude-code-action v1.0.200 as it
+is: a tracking comment, a new claude/issue-N-YYYYMMDD-HHMM branch with a
+commit after --agent-run-time, a "Create PR" link, and no pull request: the
+loop opens the pull request, and a person merges it. kind opens a pull
+request that closes the issue and merges it itself. See docs/simulator.md
+for the others.
 
 octo/demo has a CI workflow (--ci sets how its runs end) that runs on pull
 requests and on pushes to main, except those made with GITHUB_TOKEN.
