@@ -79,6 +79,16 @@ func Observe(ctx context.Context, q *ghclient.Client, p *policy.Policy, now time
 	byID := map[string]*gql.Issue{}
 	for i := range issues {
 		is := &issues[i]
+		if is.CommentCount > len(is.Comments) {
+			// More comments than one read holds: the loop's own notes may
+			// be older than the latest, so read them all rather than let
+			// anyone's comments push its memory out of view.
+			all, _, err := gql.AllComments(ctx, q, is.ID)
+			if err != nil {
+				return nil, err
+			}
+			is.Comments = all
+		}
 		byID[is.ID] = is
 		s.States[is.Number] = is.State
 		s.Forms[is.ID] = policy.ParseForm(is.Body, p.Rubric)
