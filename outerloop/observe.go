@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nanobots-dev/nanobots/gql"
+	"github.com/nanobots-dev/nanobots/gql/model"
 	"github.com/nanobots-dev/nanobots/internal/ghclient"
 	"github.com/nanobots-dev/nanobots/ledger"
 	"github.com/nanobots-dev/nanobots/outerloop/plan"
@@ -120,10 +121,9 @@ func Observe(ctx context.Context, q *ghclient.Client, p *policy.Policy, now time
 		}
 	}
 
-	// Who may write to the repository, of those who opened pull requests
-	// that close dispatched work: only theirs (or the agent's, from the
-	// attempt's branch) count for an attempt.
-	if s.Permissions, err = permissions(ctx, q, cfg.Repo, s); err != nil {
+	// Who may write to the repository, of those whose pull requests or
+	// hand dispatches the plan weighs.
+	if s.Permissions, err = permissions(ctx, q, cfg, s); err != nil {
 		return nil, err
 	}
 
@@ -153,37 +153,50 @@ func Observe(ctx context.Context, q *ghclient.Client, p *policy.Policy, now time
 	return s, nil
 }
 
-// permissions reads the repository permission of each person who opened a
-// pull request that closes an item the loop dispatched and has not
-// finished, one request each (a repeat is a conditional request, free when
-// nothing changed). The dispatcher and bots are not asked.
-func permissions(ctx context.Context, c *ghclient.Client, repo string, s *plan.Snapshot) (map[string]string, error) {
-	out := map[string]string{}
-	owner, name := splitRepo(repo)
+// permissions reads the repository permission of each person whose act
+// the plan weighs by it: who opened a pull request that closes an item the
+// loop dispatched and has not finished, and who typed the trigger phrase on
+// a Ready item (a run started by hand). One request each; a repeat is a
+// conditional request, free when nothing changed. The dispatcher and bots
+// are not asked.
+func permissions(ctx context.Context, c *ghclient.Client, cfg policy.Config, s *plan.Snapshot) (map[string]string, error) {
+	var who []model.Actor
 	for _, it := range s.Items {
-		if it.Issue == nil || len(s.Branches[it.Number()]) == 0 && ledger.Last(s.Trust.Notes(it.Issue), ledger.MarkDispatch) == nil {
+		if it.Issue == nil {
 			continue
 		}
 		switch it.Status() {
 		case policy.StatusInProgress, policy.StatusInReview:
-		default:
+			if ledger.Last(s.Trust.Notes(it.Issue), ledger.MarkDispatch) == nil {
+				continue
+			}
+			for _, pr := range it.Issue.ClosingPRs {
+				who = append(who, pr.Author)
+			}
+		case policy.StatusReady:
+			for _, cm := range it.Issue.Comments {
+				if plan.Triggers(cm.Body, cfg.TriggerPhrase) {
+					who = append(who, cm.Author)
+				}
+			}
+		}
+	}
+	out := map[string]string{}
+	owner, name := splitRepo(cfg.Repo)
+	for _, a := range who {
+		login := strings.ToLower(a.Login)
+		if _, seen := out[login]; seen || login == "" || a.Type != "User" || s.Trust.Trusted(a) {
 			continue
 		}
-		for _, pr := range it.Issue.ClosingPRs {
-			login := strings.ToLower(pr.Author.Login)
-			if _, seen := out[login]; seen || login == "" || pr.Author.Type != "User" || s.Trust.Trusted(pr.Author) {
-				continue
-			}
-			lvl, _, err := c.REST.Repositories.GetPermissionLevel(ctx, owner, name, pr.Author.Login)
-			if errors.Is(ghclient.Classify(err), ghclient.ErrNotFound) {
-				out[login] = "none" // not a user GitHub knows as a collaborator
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("read @%s's permission on %s: %w", pr.Author.Login, repo, err)
-			}
-			out[login] = lvl.GetPermission()
+		lvl, _, err := c.REST.Repositories.GetPermissionLevel(ctx, owner, name, a.Login)
+		if errors.Is(ghclient.Classify(err), ghclient.ErrNotFound) {
+			out[login] = "none" // not a user GitHub knows as a collaborator
+			continue
 		}
+		if err != nil {
+			return nil, fmt.Errorf("read @%s's permission on %s: %w", a.Login, cfg.Repo, err)
+		}
+		out[login] = lvl.GetPermission()
 	}
 	return out, nil
 }

@@ -1,10 +1,12 @@
 package plan
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/nanobots-dev/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/ledger"
 )
 
 // AgentLogin is the login of the Claude GitHub App, whose bot writes
@@ -71,4 +73,48 @@ func agentRun(is *model.Issue, since time.Time) agentResult {
 		return r
 	}
 	return agentResult{}
+}
+
+// jsSpace is JavaScript's \s, which claude-code-action's trigger pattern
+// uses: ASCII whitespace and the Unicode spaces.
+const jsSpace = `[\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}]`
+
+// Triggers reports whether body starts the agent as claude-code-action
+// matches its trigger phrase: as a word, in any case.
+func Triggers(body, phrase string) bool {
+	return regexp.MustCompile(`(?i)(^|` + jsSpace + `)` + regexp.QuoteMeta(phrase) + `(` + jsSpace + `|[.,!?;:]|$)`).MatchString(body)
+}
+
+// handDispatch finds the comment, newer than the loop's newest note on the
+// issue, in which the dispatcher or someone with write access started the
+// agent by hand: the trigger phrase as the action matches it, in a comment
+// that is not the loop's own dispatch. Anyone else's trigger starts no run
+// (the inner workflow checks write access), so it is not one.
+func (pl *planner) handDispatch(is *model.Issue, notes []ledger.Note) *model.Comment {
+	var after time.Time
+	if last := ledger.Last(notes, ledger.MarkTriage, ledger.MarkDispatch, ledger.MarkRequeue, ledger.MarkSummon); last != nil {
+		after = last.Comment.CreatedAt
+	}
+	for i := len(is.Comments) - 1; i >= 0; i-- {
+		c := is.Comments[i]
+		if c.CreatedAt.Before(after) {
+			break // a comment in the same second as the note may be after it
+		}
+		if c.Author.Type != "User" || ledger.HasMarker(c.Body, ledger.MarkDispatch) {
+			continue
+		}
+		if Triggers(c.Body, pl.p.Config.TriggerPhrase) && pl.mayWrite(c.Author) {
+			return &c
+		}
+	}
+	return nil
+}
+
+// dispatchTime is when a dispatch note's attempt started: the time its
+// note records for an attempt a person started by hand, else the note's own.
+func dispatchTime(n ledger.Note) time.Time {
+	if at := n.Int("at"); at > 0 {
+		return time.Unix(int64(at), 0).UTC()
+	}
+	return n.Comment.CreatedAt
 }

@@ -337,6 +337,21 @@ func (pl *planner) dispatch(ready []*Item) {
 			pl.plan.WIP++
 			continue
 		}
+		if c := pl.handDispatch(it.Issue, notes); c != nil {
+			// Someone with write access started the agent by hand: that
+			// run is this attempt. Record it, never dispatch again.
+			_, highest := attempts(notes)
+			attempt := highest + 1
+			m := ledger.Marker{Kind: ledger.MarkDispatch, Fields: map[string]string{"issue": fmt.Sprint(it.Number()),
+				"attempt": fmt.Sprint(attempt), "by": c.Author.Login, "at": fmt.Sprint(c.CreatedAt.Unix())}}
+			why := fmt.Sprintf("%s started the agent by hand (attempt %d)", c.Author.Login, attempt)
+			pl.add(Action{Kind: Comment, Issue: it.Number(), IssueID: it.Content.ID, ItemID: it.ID,
+				Body: m.String() + "\nThe nanobots loop counts the run " + c.Author.Login + " started by hand as attempt " + fmt.Sprint(attempt) +
+					" and follows it like its own.\n", Why: why})
+			pl.move(it, policy.StatusInProgress, why)
+			pl.plan.WIP++
+			continue
+		}
 		if open := pl.openBlockers(it.Issue); len(open) > 0 {
 			pl.wait(it, false, "Ready, but blocked by "+IssueList(open)+", still open")
 			continue

@@ -381,6 +381,16 @@ func TestPlan(t *testing.T) {
 			want: []string{"#1 label " + policy.LabelBuilt, "#1 Status=In Review"},
 		},
 		{
+			name: "a maintainer started the agent by hand on a Ready item: recorded as the attempt, never dispatched again",
+			snap: snap(card("Ready", dayAgo, iss(1, complete, triaged(1, "ready", dayAgo), comment(octo, hourAgo, "@claude please take this one")))),
+			want: []string{"#1 comment dispatch at=" + fmt.Sprint(hourAgo.Unix()) + " attempt=1 by=octo issue=1", "#1 Status=In Progress"},
+		},
+		{
+			name: "someone without write access types the trigger: no run starts, the loop dispatches as usual",
+			snap: snap(card("Ready", dayAgo, iss(1, complete, triaged(1, "ready", dayAgo), comment(mona, hourAgo, "@claude please take this one")))),
+			want: []string{"#1 dispatch 1", "#1 Status=In Progress"},
+		},
+		{
 			name: "Ready but its blocker is open: not dispatched",
 			snap: snap(card("Ready", hourAgo, iss(5, blockedBy3, triaged(5, "ready", hourAgo))), card("Inbox", hourAgo, iss(3, complete, labelled("summon-human")))),
 			want: nil,

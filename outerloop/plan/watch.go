@@ -115,7 +115,7 @@ func (pl *planner) mayWrite(a model.Actor) bool {
 // of the loop's newest dispatch note, or zero when it has none.
 func (pl *planner) dispatchedAt(is *model.Issue) time.Time {
 	if last := ledger.Last(pl.trust.Notes(is), ledger.MarkDispatch); last != nil {
-		return last.Comment.CreatedAt
+		return dispatchTime(*last)
 	}
 	return time.Time{}
 }
@@ -171,7 +171,7 @@ func (pl *planner) inProgress(it *Item) {
 		pl.wait(it, true, "In Progress without a dispatch by the loop: a person is on it")
 		return
 	}
-	attempt, at := last.Int("attempt"), last.Comment.CreatedAt
+	attempt, at := last.Int("attempt"), dispatchTime(*last)
 	since := pl.now.Sub(at)
 	run := agentRun(is, at)
 	var work string // the attempt's newest branch with a commit of its own
