@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,10 +110,21 @@ func TestInnerWorkflowTrigger(t *testing.T) {
 			if got, want := with[c.Inner.ModelAuth], "${{ secrets."+c.ModelSecret()+" }}"; got != want {
 				t.Errorf("%s = %q, want %q", c.Inner.ModelAuth, got, want)
 			}
-			// v1 inputs only: anything else is silently ignored by the action.
+			// Only the dispatcher's and the maintainers' comments reach the agent.
+			want := []string{c.Dispatcher}
+			for _, m := range c.Maintainers {
+				if !slices.ContainsFunc(want, func(l string) bool { return strings.EqualFold(l, m) }) {
+					want = append(want, m)
+				}
+			}
+			if got := with["include_comments_by_actor"]; got != strings.Join(want, ",") {
+				t.Errorf("include_comments_by_actor = %q, want %q", got, strings.Join(want, ","))
+			}
+			// v1 inputs only (action.yml at the pinned commit): anything else
+			// is silently ignored by the action.
 			for k := range with {
 				switch k {
-				case "trigger_phrase", "claude_args", "anthropic_api_key", "claude_code_oauth_token":
+				case "trigger_phrase", "claude_args", "anthropic_api_key", "claude_code_oauth_token", "include_comments_by_actor":
 				default:
 					t.Errorf("claude-code-action input %q is not one nanobots means to pass", k)
 				}

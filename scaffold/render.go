@@ -60,6 +60,7 @@ func parse() (*template.Template, error) {
 				"withKind": func(d data, kind string) data { d.Kind = kind; return d },
 
 				"triggerRegexp": TriggerRegexp,
+				"commenters":    commenters,
 			})
 		// Each file is named by its path below files/ (ParseFS would name
 		// them by base name, and two may share one).

@@ -1,6 +1,12 @@
 package scaffold
 
-import "regexp"
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/nanobots-dev/nanobots/policy"
+)
 
 // TriggerRegexp is the rule by which claude-code-action recognises phrase
 // in a comment, (^|\s)PHRASE([\s.,!?;:]|$) matched case-insensitively
@@ -13,4 +19,18 @@ import "regexp"
 // ERE for every character policy.CheckTriggerPhrase admits.
 func TriggerRegexp(phrase string) string {
 	return `(^|[[:space:]])` + regexp.QuoteMeta(phrase) + `([[:space:].,!?;:]|$)`
+}
+
+// commenters is the comma-separated list of logins whose comments the inner
+// workflow lets claude-code-action show the agent (its
+// include_comments_by_actor input): the dispatcher and the maintainers. Any
+// other comment on the issue is text a stranger may have written.
+func commenters(c policy.Config) string {
+	logins := []string{c.Dispatcher}
+	for _, m := range c.Maintainers {
+		if !slices.ContainsFunc(logins, func(l string) bool { return strings.EqualFold(l, m) }) {
+			logins = append(logins, m)
+		}
+	}
+	return strings.Join(logins, ",")
 }
