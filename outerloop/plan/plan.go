@@ -86,6 +86,13 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 				Why: "a distill issue the loop opened, not on the board yet"})
 			continue
 		}
+		if d := pl.running(is); d != nil {
+			// A person deleted the card while an attempt runs: put it back
+			// as it was, never triage and dispatch it again.
+			pl.add(Action{Kind: AddToBoard, Issue: is.Number, IssueID: is.ID, Value: policy.StatusInProgress,
+				Why: fmt.Sprintf("its card was deleted while attempt %d runs: put back In Progress", d.Int("attempt"))})
+			continue
+		}
 		pl.add(Action{Kind: AddToBoard, Issue: is.Number, IssueID: is.ID, Value: policy.StatusInbox,
 			Why: fmt.Sprintf("open and labelled %s, not on the board yet", p.Config.Labels.Inbox)})
 		pl.triage(&Item{Item: model.Item{Values: map[string]string{}, Content: model.Content{ID: is.ID, Number: is.Number,
@@ -105,7 +112,15 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 			continue // history, or closed by hand: left where it is
 		}
 		switch pl.status(it) {
-		case "", policy.StatusInbox:
+		case "":
+			if d := pl.running(it.Issue); d != nil {
+				// Its Status was cleared (an option deleted, say) while an
+				// attempt runs: put it back, never triage it again.
+				pl.move(it, policy.StatusInProgress, fmt.Sprintf("its Status was cleared while attempt %d runs: put back", d.Int("attempt")))
+				break
+			}
+			fallthrough
+		case policy.StatusInbox:
 			if IsDistill(it.Issue, pl.trust) {
 				pl.move(it, policy.StatusReady, "a distill issue the loop opened: its body is the work spec")
 				break
@@ -135,6 +150,17 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 	}
 	pl.dispatch(append(ready, pl.requeued...))
 	return pl.plan
+}
+
+// running returns the loop's dispatch note when it is the loop's newest
+// word on the issue and its attempt may still be running (within the stale
+// timeout), else nil.
+func (pl *planner) running(is *model.Issue) *ledger.Note {
+	last := ledger.Last(pl.trust.Notes(is), ledger.MarkTriage, ledger.MarkDispatch, ledger.MarkRequeue, ledger.MarkSummon, ledger.MarkDone)
+	if last == nil || last.Kind != ledger.MarkDispatch || pl.now.Sub(dispatchTime(*last)) >= pl.staleAfter() {
+		return nil
+	}
+	return last
 }
 
 // HoldsSlot reports whether an item whose Status is (or, once the plan is

@@ -391,6 +391,20 @@ func TestPlan(t *testing.T) {
 			want: []string{"#1 dispatch 1", "#1 Status=In Progress"},
 		},
 		{
+			name: "Status cleared while an attempt runs (an option deleted and re-added): put back In Progress, never triaged again",
+			snap: snap(card("", hourAgo, iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, hourAgo)))),
+			want: []string{"#1 Status=In Progress"},
+		},
+		{
+			name: "card deleted while an attempt runs: put back In Progress, never triaged or dispatched again",
+			snap: func() *Snapshot {
+				s := snap()
+				s.New = []*model.Issue{iss(1, complete, triaged(1, "ready", dayAgo), dispatched(1, 1, hourAgo))}
+				return s
+			}(),
+			want: []string{"#1 add In Progress"},
+		},
+		{
 			name: "Ready but its blocker is open: not dispatched",
 			snap: snap(card("Ready", hourAgo, iss(5, blockedBy3, triaged(5, "ready", hourAgo))), card("Inbox", hourAgo, iss(3, complete, labelled("summon-human")))),
 			want: nil,
