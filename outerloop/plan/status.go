@@ -39,6 +39,10 @@ type Status struct {
 	// WIPLimit, the config's wip_limit.
 	WIP      int `json:"wip"`
 	WIPLimit int `json:"wip_limit"`
+	// ByHand is how many of the WIP a person started by hand (their own
+	// trigger comment): the loop never dispatches past the limit, but a
+	// maintainer may.
+	ByHand int `json:"by_hand,omitempty"`
 	// OnHuman are the items that wait for a person, and why.
 	OnHuman []Wait `json:"on_human"`
 	// Blocked are the items in Blocked that wait on no person (they are
@@ -199,6 +203,11 @@ func MakeStatus(in StatusInput) *Status {
 	for _, it := range s.Items {
 		if HoldsSlot(it, state[it.Number()]) {
 			st.WIP++
+			if it.Issue != nil {
+				if d := ledger.Last(s.Trust.Notes(it.Issue), ledger.MarkDispatch); d != nil && d.Fields["by"] != "" {
+					st.ByHand++
+				}
+			}
 		}
 	}
 	st.InFlight = st.WIP + st.count(policy.StatusVerify)
@@ -395,7 +404,7 @@ func (st *Status) content() string {
 		board = fmt.Sprintf("[%s](%s)", board, st.BoardURL)
 	}
 	fmt.Fprintf(&b, "### Board %s\n\n", board)
-	fmt.Fprintf(&b, "%d of %d in progress or in review (wip\\_limit).\n\n", st.WIP, st.WIPLimit)
+	fmt.Fprintf(&b, "%d of %d in progress or in review (wip\\_limit)%s.\n\n", st.WIP, st.WIPLimit, st.byHand())
 	b.WriteString(st.mermaid())
 	var others []string
 	for _, c := range st.Counts[min(len(policy.Statuses), len(st.Counts)):] {
@@ -521,7 +530,7 @@ func (st *Status) WriteText(w io.Writer) error {
 		counts = append(counts, fmt.Sprintf("%s %d", c.State, c.Items))
 	}
 	fmt.Fprintf(&b, "  %s\n", strings.Join(counts, " · "))
-	fmt.Fprintf(&b, "  %d of %d in progress or in review (wip_limit)\n", st.WIP, st.WIPLimit)
+	fmt.Fprintf(&b, "  %d of %d in progress or in review (wip_limit)%s\n", st.WIP, st.WIPLimit, st.byHand())
 	writeWaits := func(title string, ws []Wait) {
 		if len(ws) == 0 {
 			return
@@ -640,4 +649,12 @@ func Plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// byHand says how much of the WIP a person started by hand, or "".
+func (st *Status) byHand() string {
+	if st.ByHand == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d started by hand", st.ByHand)
 }

@@ -392,3 +392,20 @@ func TestStatusManyWaiting(t *testing.T) {
 		t.Errorf("%d items announced again", len(h.NewlyOnHuman))
 	}
 }
+
+// TestStatusSaysWhatWasStartedByHand: a maintainer's own dispatch may take
+// the WIP past the limit; the report says so ("2 of 1, 1 by hand").
+func TestStatusSaysWhatWasStartedByHand(t *testing.T) {
+	p := defaultPolicy(t)
+	p.Config.WIPLimit = 1
+	hand := comment(octo, now.Add(-time.Hour), fmt.Sprintf("<!-- nanobots:dispatch at=%d attempt=1 by=ada issue=2 -->\nstarted by hand", now.Add(-time.Hour).Unix()))
+	loop := comment(octo, now.Add(-time.Hour), "@claude go\n<!-- nanobots:dispatch attempt=1 issue=1 -->")
+	s := snap(card("In Progress", now.Add(-time.Hour), iss(1, complete, loop)), card("In Progress", now.Add(-time.Hour), iss(2, complete, hand)))
+	st := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: Plan{Now: now}})
+	if st.WIP != 2 || st.ByHand != 1 {
+		t.Errorf("WIP %d, by hand %d; want 2 and 1", st.WIP, st.ByHand)
+	}
+	if want := "2 of 1 in progress or in review (wip\\_limit), 1 started by hand."; !strings.Contains(st.Markdown(), want) {
+		t.Errorf("the body lacks %q:\n%s", want, st.Markdown())
+	}
+}
