@@ -131,9 +131,12 @@ func MakePlan(s *Snapshot, p *policy.Policy, now time.Time) Plan {
 		case policy.StatusBacklog:
 			pl.backlog(it)
 		case policy.StatusReady:
-			if !IsDistill(it.Issue, pl.trust) && ledger.Last(pl.trust.Notes(it.Issue), ledger.MarkTriage) == nil {
-				// Moved to Ready by hand before the loop triaged it: the
-				// work needs its spec first, so triage it now.
+			if last := ledger.Last(pl.trust.Notes(it.Issue), ledger.MarkTriage); !IsDistill(it.Issue, pl.trust) &&
+				(last == nil || editedSince(it.Issue, last)) {
+				// Moved to Ready by hand before the loop triaged it, or its
+				// title or body changed since triage accepted it (the area
+				// may now be a hard gate, the text new instructions):
+				// triage it again before anything is dispatched.
 				pl.triage(it)
 				break
 			}

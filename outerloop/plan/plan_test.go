@@ -405,6 +405,13 @@ func TestPlan(t *testing.T) {
 			want: []string{"#1 add In Progress"},
 		},
 		{
+			name: "Ready, but edited after triage into a hard-gate area: triaged again, never dispatched",
+			snap: snap(card("Ready", dayAgo, iss(1, gated, edited(hourAgo),
+				comment(bot, dayAgo, fmt.Sprintf("<!-- nanobots:triage issue=1 outcome=ready rev=1 text=%s -->\n## Work spec\n\nDo it.",
+					textDigest(&model.Issue{Title: "issue 1", Body: complete})))))),
+			want: []string{"#1 Priority=P0", "#1 Size=M", "#1 comment triage issue=1 outcome=gate rev=2", "#1 label summon-human", "#1 assign octo,ada", "#1 Status=Blocked"},
+		},
+		{
 			name: "Ready but its blocker is open: not dispatched",
 			snap: snap(card("Ready", hourAgo, iss(5, blockedBy3, triaged(5, "ready", hourAgo))), card("Inbox", hourAgo, iss(3, complete, labelled("summon-human")))),
 			want: nil,
