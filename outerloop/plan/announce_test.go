@@ -1,11 +1,14 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/nanobots-dev/nanobots/gql/model"
+	"github.com/nanobots-dev/nanobots/ledger"
 	"github.com/nanobots-dev/nanobots/policy"
 )
 
@@ -65,5 +68,49 @@ func TestAuthorsQuestionPingsNoMaintainer(t *testing.T) {
 	h := PlanHeartbeat(s, p.Config, st)
 	if got := WaitIssues(h.NewlyOnHuman); !slices.Equal(got, []int{2}) {
 		t.Errorf("the maintainers are told about %v, want only #2 (the hard gate), not #1 (a question to its author)", got)
+	}
+}
+
+// TestFiveThousandWaitingItemsStayBounded: 5,000 items newly need a
+// person. The description stays under GitHub's 65,536 characters (the
+// first items in full, the next by number, the rest counted); the comment
+// that tells the maintainers names at most 50, each with its marker, and
+// counts the rest of those the description names; and once the description
+// is written, no item is announced again (issue 14).
+func TestFiveThousandWaitingItemsStayBounded(t *testing.T) {
+	p := defaultPolicy(t)
+	var items []*Item
+	for n := 1; n <= 5000; n++ {
+		items = append(items, card("Blocked", now.Add(-time.Hour), iss(n, gated, labelled("summon-human"))))
+	}
+	s := snap(items...)
+	pl := makePure(t, s, p, now)
+	st := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: pl})
+	h := PlanHeartbeat(s, p.Config, st)
+	if len(st.OnHuman) != 5000 {
+		t.Fatalf("%d items wait on a person, want 5000", len(st.OnHuman))
+	}
+	if n := len([]rune(h.Comment)); n > 65536 || n == 0 {
+		t.Errorf("the comment has %d characters", n)
+	}
+	if got := len(ledger.ParseMarkers(h.Comment)); got != maxAnnounced {
+		t.Errorf("the comment carries %d markers, want %d", got, maxAnnounced)
+	}
+	// The description names the first maxListed+maxNumbered; those are
+	// announced now, the rest once they move up into the named part.
+	named := maxListed + maxNumbered
+	if !strings.Contains(h.Comment, fmt.Sprintf("%d items need a person", named)) || !strings.Contains(h.Comment, fmt.Sprintf("and %d more", named-maxAnnounced)) {
+		t.Errorf("the comment does not count the rest:\n%.400s", h.Comment)
+	}
+	body := st.Markdown()
+	if n := len([]rune(body)); n > 65536 {
+		t.Fatalf("the description has %d characters, over GitHub's 65,536", n)
+	}
+	// The next cycle reads the description the loop wrote, and the comment.
+	s.StatusIssue = &model.Issue{Number: 9999, State: "OPEN", Author: bot, Body: body, EditedAt: now, Pinned: true,
+		Comments: []model.Comment{{Author: bot, CreatedAt: now, Body: h.Comment}}}
+	next := MakeStatus(StatusInput{Snapshot: s, Policy: p, Plan: pl})
+	if again := PlanHeartbeat(s, p.Config, next).NewlyOnHuman; len(again) != 0 {
+		t.Errorf("%d items announced again after the description was written", len(again))
 	}
 }

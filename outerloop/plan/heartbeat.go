@@ -56,7 +56,7 @@ func PlanHeartbeat(s *Snapshot, cfg policy.Config, st *Status) HeartbeatSteps {
 	}
 	h.Pin = (is == nil || !is.Pinned) && s.Pinned < maxPinned
 	told := announced(is, prev, s.Trust)
-	for _, w := range st.OnHuman {
+	for _, w := range named(st.OnHuman) {
 		if w.OnAuthor {
 			continue // the triage comment asked the author; the maintainers need not act
 		}
@@ -106,6 +106,11 @@ func WaitIssues(ws []Wait) []int {
 	return out
 }
 
+// maxAnnounced is how many items one comment names, each with its marker:
+// the comment stays short, and every marker is read back (a text carries at
+// most 50). The description, written right after, lists the rest.
+const maxAnnounced = 50
+
 // HumanComment mentions the maintainers once and lists the items that newly
 // need them.
 func HumanComment(cfg policy.Config, ws []Wait) string {
@@ -115,11 +120,15 @@ func HumanComment(cfg policy.Config, ws []Wait) string {
 		what = fmt.Sprintf("%d items need", len(ws))
 	}
 	fmt.Fprintf(&b, "%s: %s a person.\n\n", mentions(cfg.Maintainers), what)
-	for _, w := range ws {
+	shown := ws[:min(len(ws), maxAnnounced)]
+	for _, w := range shown {
 		b.WriteString(waitLine(w))
 	}
+	if more := len(ws) - len(shown); more > 0 {
+		fmt.Fprintf(&b, "- and %d more: see this issue's description\n", more)
+	}
 	b.WriteString("\nThe list in this issue's description stays current; the loop comments here only when an item newly needs someone.\n\n")
-	for _, w := range ws {
+	for _, w := range shown {
 		b.WriteString(ledger.Marker{Kind: ledger.MarkNeeded, Fields: map[string]string{"issue": fmt.Sprint(w.Issue)}}.String())
 		b.WriteString("\n")
 	}

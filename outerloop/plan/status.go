@@ -455,12 +455,26 @@ func (st *Status) content() string {
 // was listed as needing a person.
 const maxListed = 60
 
+// maxNumbered is how many more items a list names by number alone, past
+// maxListed. Past both, items are counted, not named, so the body stays
+// under GitHub's limit however many items wait; the loop announces each of
+// them once it moves up into the named part of the list.
+const maxNumbered = 3000
+
+// named are the waits a list of the body names, in full or by number.
+func named(ws []Wait) []Wait { return ws[:min(len(ws), maxListed+maxNumbered)] }
+
 func writeWaits(b *strings.Builder, ws []Wait) {
 	for _, w := range ws[:min(len(ws), maxListed)] {
 		b.WriteString(waitLine(w))
 	}
 	if len(ws) > maxListed {
-		fmt.Fprintf(b, "- and %d more: %s\n", len(ws)-maxListed, IssueList(WaitIssues(ws[maxListed:])))
+		byNumber := named(ws)[maxListed:]
+		fmt.Fprintf(b, "- and %d more: %s", len(ws)-maxListed, IssueList(WaitIssues(byNumber)))
+		if rest := len(ws) - maxListed - len(byNumber); rest > 0 {
+			fmt.Fprintf(b, "; %d of them not named here", rest)
+		}
+		b.WriteString("\n")
 	}
 }
 
