@@ -49,12 +49,16 @@ func (r *Result) WriteText(w io.Writer) error {
 	}
 	if len(r.Plan.Waiting) > 0 {
 		b.WriteString("waiting:\n")
-		for _, wt := range r.Plan.Waiting {
+		shown, more := waiting(r.Plan.Waiting)
+		for _, wt := range shown {
 			who := "the loop"
 			if wt.OnHuman {
 				who = "a person"
 			}
 			fmt.Fprintf(&b, "  #%d %s (%s): on %s: %s\n", wt.Issue, wt.Title, wt.Status, who, wt.Why)
+		}
+		if more > 0 {
+			fmt.Fprintf(&b, "  and %d more: see the status issue\n", more)
 		}
 	}
 	for _, p := range r.Plan.Problems {
@@ -107,12 +111,16 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	if len(r.Plan.Waiting) > 0 {
 		b.WriteString("\n**Waiting**\n\n")
-		for _, wt := range r.Plan.Waiting {
+		shown, more := waiting(r.Plan.Waiting)
+		for _, wt := range shown {
 			on := "the loop"
 			if wt.OnHuman {
 				on = "a person"
 			}
 			fmt.Fprintf(&b, "- #%d %s (%s), on %s: %s\n", wt.Issue, cell(wt.Title), wt.Status, on, cell(wt.Why))
+		}
+		if more > 0 {
+			fmt.Fprintf(&b, "- and %d more: see the status issue\n", more)
 		}
 	}
 	for _, p := range r.Plan.Problems {
@@ -127,6 +135,16 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// maxWaiting is how many waiting items the log and the job summary list;
+// the status issue has them all (named or counted).
+const maxWaiting = 200
+
+// waiting are the waits a report lists, and how many more it only counts.
+func waiting(ws []plan.Wait) ([]plan.Wait, int) {
+	n := min(len(ws), maxWaiting)
+	return ws[:n], len(ws) - n
 }
 
 // steps maps each carried-out action's place in the plan to its outcome.
