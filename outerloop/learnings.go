@@ -1,9 +1,12 @@
 package outerloop
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/google/go-github/v66/github"
@@ -158,11 +161,33 @@ func (l *learningsFile) get(ctx context.Context, ref string) (content, sha strin
 	if f == nil {
 		return "", "", fmt.Errorf("read %s on %s: a directory, not a file: move it away", plan.LearningsFile, ref)
 	}
+	if f.GetEncoding() == "none" {
+		// Over 1 MB, the contents API names the blob but sends no content:
+		// read the bytes with the raw media type.
+		raw, err := l.raw(ctx, ref)
+		return raw, f.GetSHA(), err
+	}
 	content, err = f.GetContent()
 	if err != nil {
-		return "", "", fmt.Errorf("read %s on %s: %w (the contents API reads files up to 1 MB: move the old entries to another file)", plan.LearningsFile, ref, err)
+		return "", "", fmt.Errorf("read %s on %s: %w", plan.LearningsFile, ref, err)
 	}
 	return content, f.GetSHA(), nil
+}
+
+// raw reads LearningsFile at ref as its bytes (the raw media type), which
+// the contents API serves up to 100 MB.
+func (l *learningsFile) raw(ctx context.Context, ref string) (string, error) {
+	u := fmt.Sprintf("repos/%s/%s/contents/%s?ref=%s", l.owner, l.repo, plan.LearningsFile, url.QueryEscape(ref))
+	req, err := l.cl.REST.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "application/vnd.github.raw+json")
+	var buf bytes.Buffer
+	if _, err := l.cl.REST.Do(ctx, req, &buf); err != nil {
+		return "", fmt.Errorf("read %s on %s as raw bytes: %w", plan.LearningsFile, ref, ghclient.Classify(err))
+	}
+	return buf.String(), nil
 }
 
 // createBranch points the learnings branch at the default branch's head.

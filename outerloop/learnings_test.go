@@ -615,3 +615,36 @@ func (l *learner) distillIssues() []*ghsim.Issue {
 	}
 	return out
 }
+
+// TestLearningsPastOneMegabyte: LEARNINGS.md has grown past 1 MB, where the
+// contents API stops sending content (encoding "none"). An append reads the
+// file with the raw media type and keeps every earlier byte; appending the
+// same entry again writes nothing (issue 14).
+func TestLearningsPastOneMegabyte(t *testing.T) {
+	l := newLearner(t, nil)
+	w, r := l.h.world, l.h.repo
+	var big strings.Builder
+	big.WriteString("# Learnings\n\nOne entry per finished work item.\n")
+	for i := 0; big.Len() < 1_500_000; i++ {
+		fmt.Fprintf(&big, "\n<!-- nanobots:learned issue=%d pr=%d -->\n## #%d an old item\n\n- Learnings: %s\n", 10000+i, 20000+i, 10000+i, strings.Repeat("x", 200))
+	}
+	branch := l.p.Config.Learnings.Branch
+	if err := w.CreateBranch(r, branch, r.DefaultBranch); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.CommitFiles(r, branch, "old learnings", w.User("octo"), map[string][]byte{plan.LearningsFile: []byte(big.String())}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := l.learn(entry(1, 2))
+	if err != nil || d.Err != "" {
+		t.Fatalf("append to a %d-byte file: %v %s", big.Len(), err, d.Err)
+	}
+	got, _ := l.file(branch)
+	if !strings.HasPrefix(got, big.String()) || len(plan.LearnedEntries(got)) != len(plan.LearnedEntries(big.String()))+1 {
+		t.Fatalf("the file after the append: %d bytes, %d entries; want the old %d bytes kept and one entry more", len(got), len(plan.LearnedEntries(got)), big.Len())
+	}
+	d, err = l.learn(entry(1, 2))
+	if err != nil || d.Skip != plan.SkipLearned {
+		t.Errorf("the same entry again: %v, skip %q; want it skipped as learned", err, d.Skip)
+	}
+}

@@ -70,12 +70,20 @@ func (c *conditional) RoundTrip(req *http.Request) (*http.Response, error) {
 		return old, nil
 	case resp.StatusCode == http.StatusOK && resp.Header.Get("ETag") != "" && resp.ContentLength <= maxCachedBody:
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxCachedBody+1))
-		resp.Body.Close()
 		if err != nil {
+			resp.Body.Close()
 			return nil, err
 		}
+		if len(body) > maxCachedBody {
+			// Longer than the cache keeps (its length was not announced):
+			// hand the caller the whole answer, what was read and the rest,
+			// and keep none of it.
+			resp.Body = readCloser{io.MultiReader(bytes.NewReader(body), resp.Body), resp.Body}
+			return resp, nil
+		}
+		resp.Body.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(body))
-		if len(body) <= maxCachedBody {
+		{
 			if dump, err := httputil.DumpResponse(resp, true); err == nil {
 				c.mu.Lock()
 				if len(c.entries) >= maxCachedEntries {
@@ -88,4 +96,10 @@ func (c *conditional) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp, nil
+}
+
+// readCloser reads from one reader and closes another.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }

@@ -1,7 +1,9 @@
 package ghclient
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -67,4 +69,32 @@ func newServer(t *testing.T, h http.Handler) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// TestLongAnswerOfUnknownLengthArrivesWhole: an ETag'd answer longer than
+// the cache keeps, whose length GitHub does not announce (chunked, or
+// gzipped on the way), reaches the caller whole and is not kept (issue 14:
+// a cut body stalled every append to a LEARNINGS.md of about 1 MB).
+func TestLongAnswerOfUnknownLengthArrivesWhole(t *testing.T) {
+	long := bytes.Repeat([]byte("0123456789abcdef"), (maxCachedBody+4096)/16)
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"big"`)
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush() // no Content-Length: chunked
+		w.Write(long)
+	}))
+	c := newConditional(http.DefaultTransport)
+	req, _ := http.NewRequest(http.MethodGet, srv+"/repos/o/r/contents/LEARNINGS.md", nil)
+	resp, err := c.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.Equal(got, long) {
+		t.Fatalf("read %d of %d bytes (err %v)", len(got), len(long), err)
+	}
+	if len(c.entries) != 0 {
+		t.Errorf("an answer over %d bytes was kept", maxCachedBody)
+	}
 }
