@@ -3,7 +3,6 @@ package gql
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/shurcooL/githubv4"
 )
@@ -18,14 +17,7 @@ type commentPageQuery struct {
 					HasPreviousPage bool   `graphql:"hasPreviousPage"`
 					StartCursor     string `graphql:"startCursor"`
 				} `graphql:"pageInfo"`
-				Nodes []struct {
-					ID         string    `graphql:"id"`
-					DatabaseID int64     `graphql:"databaseId"`
-					URL        string    `graphql:"url"`
-					Body       string    `graphql:"body"`
-					CreatedAt  time.Time `graphql:"createdAt"`
-					Author     actorNode `graphql:"author"`
-				} `graphql:"nodes"`
+				Nodes []commentNode `graphql:"nodes"`
 			} `graphql:"comments(last: 100, before: $before)"`
 		} `graphql:"... on Issue"`
 	} `graphql:"node(id: $id)"`
@@ -48,8 +40,7 @@ func AllComments(ctx context.Context, q Querier, id string) (comments []Comment,
 		c := cq.Node.Issue.Comments
 		page := make([]Comment, 0, len(c.Nodes))
 		for _, n := range c.Nodes {
-			page = append(page, Comment{ID: n.ID, DatabaseID: n.DatabaseID, URL: n.URL, Body: n.Body,
-				CreatedAt: n.CreatedAt, Author: Actor{Login: n.Author.Login, Type: n.Author.Typename}})
+			page = append(page, n.decode())
 		}
 		comments = append(page, comments...)
 		if !c.PageInfo.HasPreviousPage {

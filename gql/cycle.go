@@ -102,8 +102,7 @@ func (n statusIssueNode) decode() Issue {
 		State: string(n.State), CreatedAt: n.CreatedAt, EditedAt: n.LastEditedAt, Pinned: n.IsPinned,
 		Author: Actor{Login: n.Author.Login, Type: n.Author.Typename}, CommentCount: n.Comments.TotalCount}
 	for _, c := range n.Comments.Nodes {
-		is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
-			CreatedAt: c.CreatedAt, Author: Actor{Login: c.Author.Login, Type: c.Author.Typename}})
+		is.Comments = append(is.Comments, c.decode())
 	}
 	return is
 }
@@ -243,15 +242,23 @@ func ReadCycle(ctx context.Context, q Querier, cq CycleQuery) (*Cycle, error) {
 }
 
 type commentNodes struct {
-	TotalCount int `graphql:"totalCount"`
-	Nodes      []struct {
-		ID         string    `graphql:"id"`
-		DatabaseID int64     `graphql:"databaseId"`
-		URL        string    `graphql:"url"`
-		Body       string    `graphql:"body"`
-		CreatedAt  time.Time `graphql:"createdAt"`
-		Author     actorNode `graphql:"author"`
-	} `graphql:"nodes"`
+	TotalCount int           `graphql:"totalCount"`
+	Nodes      []commentNode `graphql:"nodes"`
+}
+
+// commentNode is one comment as every read of comments asks for it.
+type commentNode struct {
+	ID         string    `graphql:"id"`
+	DatabaseID int64     `graphql:"databaseId"`
+	URL        string    `graphql:"url"`
+	Body       string    `graphql:"body"`
+	CreatedAt  time.Time `graphql:"createdAt"`
+	Author     actorNode `graphql:"author"`
+}
+
+func (c commentNode) decode() Comment {
+	return Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
+		CreatedAt: c.CreatedAt, Author: Actor{Login: c.Author.Login, Type: c.Author.Typename}}
 }
 
 type contextNode struct {
@@ -376,8 +383,7 @@ func decodeIssue(n issueNode) Issue {
 		is.Assignees = append(is.Assignees, a.Login)
 	}
 	for _, c := range n.Comments.Nodes {
-		is.Comments = append(is.Comments, Comment{ID: c.ID, DatabaseID: c.DatabaseID, URL: c.URL, Body: c.Body,
-			CreatedAt: c.CreatedAt, Author: Actor{Login: c.Author.Login, Type: c.Author.Typename}})
+		is.Comments = append(is.Comments, c.decode())
 	}
 	for _, p := range n.ClosingPRs.Nodes {
 		pr := PullRequest{ID: p.ID, Number: p.Number, URL: p.URL, Title: p.Title, Body: p.Body, State: p.State,

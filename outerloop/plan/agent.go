@@ -3,6 +3,7 @@ package plan
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nanobots-dev/nanobots/gql/model"
@@ -82,8 +83,16 @@ const jsSpace = `[\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{2
 // Triggers reports whether body starts the agent as claude-code-action
 // matches its trigger phrase: as a word, in any case.
 func Triggers(body, phrase string) bool {
-	return regexp.MustCompile(`(?i)(^|` + jsSpace + `)` + regexp.QuoteMeta(phrase) + `(` + jsSpace + `|[.,!?;:]|$)`).MatchString(body)
+	re, ok := triggerREs.Load(phrase)
+	if !ok {
+		re, _ = triggerREs.LoadOrStore(phrase, regexp.MustCompile(`(?i)(^|`+jsSpace+`)`+regexp.QuoteMeta(phrase)+`(`+jsSpace+`|[.,!?;:]|$)`))
+	}
+	return re.(*regexp.Regexp).MatchString(body)
 }
+
+// triggerREs holds each trigger phrase's pattern, compiled once: every
+// comment of every Ready item is matched against it, each cycle.
+var triggerREs sync.Map
 
 // handDispatch finds the comment, newer than the loop's newest note on the
 // issue, in which the dispatcher or someone with write access started the
